@@ -1,0 +1,1 @@
+"""Alembic migrations of the copdesk schema (run by copdesk.storage.migrate)."""
