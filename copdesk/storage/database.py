@@ -11,8 +11,9 @@ from typing import Literal
 from sqlalchemy import URL, Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from copdesk.errors import DiskFull, NotADatabase, StorageError
+from copdesk.errors import ConflictError, DiskFull, NotADatabase, StorageError
 from copdesk.storage import backup, migrate, recording  # noqa: F401  (recording registers the flush hook)
 from copdesk.storage.engine import district_url, hub_url, is_sqlite, make_engine, writer
 from copdesk.storage.keyslots import KeySlotFile
@@ -68,6 +69,11 @@ class Database:
             except OperationalError as exc:
                 session.rollback()
                 raise translate_operational_error(exc) from exc
+            except StaleDataError as exc:
+                session.rollback()
+                raise ConflictError(
+                    "Someone else changed this record since you opened it. Reload it and make your change again."
+                ) from exc
             except BaseException:
                 session.rollback()
                 raise
