@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from copdesk.errors import ValidationError
 from copdesk.storage.fts import matches
@@ -52,9 +52,9 @@ def apply_search(query: Select[Any], model: Any, session: Session, text: str) ->
 def apply_sort(
     query: Select[Any],
     request: PageRequest,
-    sort_columns: Mapping[str, ColumnElement[Any]],
+    sort_columns: Mapping[str, ColumnElement[Any] | InstrumentedAttribute[Any]],
     default: str,
-    tie_breaker: ColumnElement[Any],
+    tie_breaker: ColumnElement[Any] | InstrumentedAttribute[Any],
 ) -> Select[Any]:
     """Order by the requested column (one of ``sort_columns``), then by ``tie_breaker`` for a stable order."""
     key = request.sort or default

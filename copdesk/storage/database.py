@@ -48,12 +48,9 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """A read-only session (deferred transaction, rolled back at the end)."""
+        """A read session (deferred transaction). Closing it ends the transaction; loaded objects stay readable."""
         with self._readers() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def writer(self, info: dict[str, object] | None = None) -> Iterator[Session]:
@@ -95,6 +92,17 @@ def translate_operational_error(exc: OperationalError) -> Exception:
     return exc
 
 
+def check_database_file(path: Path) -> None:
+    """Refuse, with a clear message, a path that is missing, a folder, or plainly not a database file."""
+    if not path.exists():
+        raise NotADatabase(f"There is no database at {path}.")
+    if not path.is_file():
+        raise NotADatabase(f"{path} is a folder, not a database file.")
+    size = path.stat().st_size
+    if size == 0 or size % 512 != 0:  # SQLite and SQLCipher files are whole pages
+        raise NotADatabase(f"{path.name} is not a copdesk database.")
+
+
 def open_sqlite_checked(url: URL) -> Engine:
     """Create an engine and prove that the file is a database we can read with this key."""
     engine = make_engine(url)
@@ -111,8 +119,7 @@ def open_sqlite_checked(url: URL) -> Engine:
 
 def open_district_engine(path: Path, key: bytes, *, upgrade: bool = True) -> Database:
     """Open an encrypted district database with its raw key, upgrading its schema after a backup."""
-    if not path.exists():
-        raise NotADatabase(f"There is no database at {path}.")
+    check_database_file(path)
     engine = open_sqlite_checked(district_url(path, key))
     database = Database(engine=engine, kind="district", path=path, key=key)
     if upgrade:
@@ -136,8 +143,8 @@ def open_hub_engine(target: str | Path, *, create: bool = False) -> Database:
     """Open (or with ``create`` make) a hub database given as a file path or a SQLAlchemy URL."""
     url = hub_url(target)
     path = Path(url.database) if is_sqlite(url) and url.database else None
-    if path is not None and not path.exists() and not create:
-        raise NotADatabase(f"There is no hub database at {path}.")
+    if path is not None and not create:
+        check_database_file(path)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = open_sqlite_checked(url)

@@ -45,7 +45,7 @@ def make_engine(url: URL | str, **kwargs: Any) -> Engine:
     """Create an engine with copdesk's connection settings for ``url``."""
     url = make_url(url) if isinstance(url, str) else url
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     if not url.database or url.database == ":memory:":
         raise ValueError("copdesk databases are files; in-memory SQLite is not supported")
     engine = create_engine(
@@ -54,6 +54,7 @@ def make_engine(url: URL | str, **kwargs: Any) -> Engine:
         pool_size=4,
         max_overflow=4,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,  # statement parameters hold personal data: keep them out of errors and logs
         **kwargs,
     )
     _install_sqlite_settings(engine)

@@ -1,0 +1,1 @@
+"""The ``copdesk`` command line."""
