@@ -1,0 +1,258 @@
+"""Members of the public: complainants, committee members and watch volunteers.
+
+A person is recorded once: a CNIC can belong to only one (non-deleted) person, so the desk finds the existing
+record instead of typing the same person twice. Names, CNIC, mobile and address are personal data and are
+shown through :mod:`copdesk.services.privacy`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from copdesk.domain.identity import normalise_cnic, normalise_mobile
+from copdesk.errors import ConflictError, NotFound, ValidationError
+from copdesk.models.people import Gender, Person
+from copdesk.services.context import Service, requires
+from copdesk.services.paging import Page, PageRequest, apply_search, apply_sort, count_rows, window
+from copdesk.services.privacy import show_cnic, show_contact, show_mobile
+
+__all__ = ["DuplicateCnic", "PeopleService", "PersonDraft", "PersonView", "search_query"]
+
+NAME_MAX = 120
+ADDRESS_MAX = 500
+_SORTS: dict[str, ColumnElement[Any]] = {
+    "name": Person.name.expression,
+    "created_at": Person.created_at.expression,
+}
+
+
+@dataclass(frozen=True)
+class PersonDraft:
+    """What a form gives for a new or edited person (checked by :meth:`validated`).
+
+    Blank ``cnic`` / ``mobile`` mean "not given"; both accept any common shape (dashes, spaces, Urdu digits).
+    """
+
+    name: str
+    father_name: str = ""
+    gender: Gender | str = ""
+    cnic: str | None = None
+    mobile: str | None = None
+    address: str = ""
+
+    def validated(self) -> PersonDraft:
+        """The draft with names trimmed, gender as :class:`Gender`, CNIC and mobile in canonical form.
+
+        Raises :class:`ValidationError` naming the first field that breaks a rule.
+        """
+        name = " ".join((self.name or "").split())
+        if not name:
+            raise ValidationError("Enter the person's name.", "name")
+        if len(name) > NAME_MAX:
+            raise ValidationError(f"The name can be at most {NAME_MAX} characters long.", "name")
+        father_name = " ".join((self.father_name or "").split())
+        if len(father_name) > NAME_MAX:
+            raise ValidationError(
+                f"The father's or husband's name can be at most {NAME_MAX} characters long.", "father_name"
+            )
+        try:
+            gender = Gender(self.gender)
+        except ValueError:
+            raise ValidationError("Choose male, female or transgender.", "gender") from None
+        cnic = normalise_cnic(self.cnic, "cnic") if self.cnic and self.cnic.strip() else None
+        mobile = normalise_mobile(self.mobile, "mobile") if self.mobile and self.mobile.strip() else None
+        address = (self.address or "").strip()
+        if len(address) > ADDRESS_MAX:
+            raise ValidationError(f"The address can be at most {ADDRESS_MAX} characters long.", "address")
+        return PersonDraft(name, father_name, gender, cnic, mobile, address)
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person as the signed-in role may see them (personal fields masked where the policy says so)."""
+
+    id: uuid.UUID
+    version: int
+    name: str
+    father_name: str
+    gender: Gender
+    cnic: str
+    mobile: str
+    address: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DuplicateCnic(ConflictError):
+    """A CNIC that another (non-deleted) person already holds; ``existing`` is that person."""
+
+    def __init__(self, message: str, existing: PersonView) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+def search_query(text: str) -> str:
+    """Rewrite a typed CNIC or mobile number to the form the search index holds; other text unchanged.
+
+    ``35202-1234567-1`` and ``3520212345671`` both become the 13 digits; ``0300-1234567`` or
+    ``+92 300 1234567`` become ``03001234567``.
+    """
+    stripped = (text or "").strip()
+    if not stripped or not any(ch.isdigit() for ch in stripped):
+        return text
+    try:
+        return normalise_cnic(stripped).replace("-", "")
+    except ValidationError:
+        pass
+    try:
+        return "0" + normalise_mobile(stripped)[3:]
+    except ValidationError:
+        return text
+
+
+class PeopleService(Service):
+    """Recording, finding and correcting members of the public."""
+
+    def _view(self, person: Person) -> PersonView:
+        return PersonView(
+            id=person.id,
+            version=person.version,
+            name=show_contact(self.ctx, person.name),
+            father_name=show_contact(self.ctx, person.father_name),
+            gender=Gender(person.gender),
+            cnic=show_cnic(self.ctx, person.cnic),
+            mobile=show_mobile(self.ctx, person.mobile),
+            address=show_contact(self.ctx, person.address),
+            created_at=person.created_at,
+            updated_at=person.updated_at,
+        )
+
+    @staticmethod
+    def _person(session: Session, person_id: uuid.UUID) -> Person:
+        person = session.get(Person, person_id)
+        if person is None or person.deleted_at is not None:
+            raise NotFound("This person does not exist or has been deleted.")
+        return person
+
+    @staticmethod
+    def _holder(session: Session, cnic: str, exclude: uuid.UUID | None = None) -> Person | None:
+        query = select(Person).where(Person.cnic == cnic, Person.deleted_at.is_(None))
+        if exclude is not None:
+            query = query.where(Person.id != exclude)
+        return session.scalars(query.order_by(Person.created_at, Person.id).limit(1)).first()
+
+    def _refuse_duplicate(self, session: Session, cnic: str | None, exclude: uuid.UUID | None) -> None:
+        if cnic is None:
+            return
+        holder = self._holder(session, cnic, exclude)
+        if holder is None:
+            return
+        existing = self._view(holder)
+        added = holder.created_at.astimezone().date().isoformat()
+        raise DuplicateCnic(
+            f"The CNIC {existing.cnic} is already recorded for {existing.name} "
+            f"(record {str(holder.id)[:8]}, added on {added}). "
+            "Open that person's record instead of adding them again.",
+            existing,
+        )
+
+    def _query(self, session: Session, request: PageRequest) -> Select[Any]:
+        query: Select[Any] = select(Person).where(Person.deleted_at.is_(None))
+        query = self._filters(query, request.filters)
+        return apply_search(query, Person, session, search_query(request.search))
+
+    @staticmethod
+    def _filters(query: Select[Any], filters: Mapping[str, Any]) -> Select[Any]:
+        unknown = set(filters) - {"gender"}
+        if unknown:
+            raise ValidationError(f"People cannot be filtered by {', '.join(sorted(unknown))}.")
+        gender = filters.get("gender")
+        if gender is not None:
+            try:
+                query = query.where(Person.gender == Gender(gender).value)
+            except ValueError:
+                raise ValidationError("Choose male, female or transgender.", "gender") from None
+        return query
+
+    @requires("person.create")
+    def create(self, draft: PersonDraft) -> PersonView:
+        """Record a new person; :class:`DuplicateCnic` when the CNIC already belongs to someone."""
+        clean = draft.validated()
+        with self.ctx.write() as session:
+            self._refuse_duplicate(session, clean.cnic, None)
+            person = Person(
+                name=clean.name,
+                father_name=clean.father_name,
+                gender=Gender(clean.gender).value,
+                cnic=clean.cnic,
+                mobile=clean.mobile,
+                address=clean.address,
+            )
+            session.add(person)
+            session.flush()
+            return self._view(person)
+
+    @requires("person.view")
+    def find_by_cnic(self, cnic: str) -> PersonView | None:
+        """The person holding this CNIC (typed in any accepted shape), or None; None too for incomplete input."""
+        try:
+            canonical = normalise_cnic(cnic or "")
+        except ValidationError:
+            return None
+        with self.ctx.read() as session:
+            holder = self._holder(session, canonical)
+            return self._view(holder) if holder is not None else None
+
+    @requires("person.view")
+    def get(self, person_id: uuid.UUID) -> PersonView:
+        """One person; NotFound when the record does not exist or was deleted."""
+        with self.ctx.read() as session:
+            return self._view(self._person(session, person_id))
+
+    @requires("person.update")
+    def update(self, person_id: uuid.UUID, expected_version: int, draft: PersonDraft) -> PersonView:
+        """Replace a person's details; ConflictError when the record changed meanwhile or the CNIC is taken."""
+        clean = draft.validated()
+        with self.ctx.write() as session:
+            person = self._person(session, person_id)
+            if person.version != expected_version:
+                raise ConflictError(
+                    "Someone else changed this person's record since you opened it. "
+                    "Reload it and make your change again."
+                )
+            self._refuse_duplicate(session, clean.cnic, person.id)
+            person.name = clean.name
+            person.father_name = clean.father_name
+            person.gender = Gender(clean.gender).value
+            person.cnic = clean.cnic
+            person.mobile = clean.mobile
+            person.address = clean.address
+            session.flush()
+            return self._view(person)
+
+    @requires("person.delete")
+    def delete(self, person_id: uuid.UUID) -> None:
+        """Delete a person's record (soft: it disappears from lists, searches and CNIC look-ups)."""
+        with self.ctx.write() as session:
+            self._person(session, person_id).deleted_at = self.ctx.now()
+
+    @requires("person.view")
+    def count(self, request: PageRequest) -> int:
+        """How many people match the request's search and filters (``gender``)."""
+        with self.ctx.read() as session:
+            return count_rows(session, self._query(session, request))
+
+    @requires("person.view")
+    def page(self, request: PageRequest) -> Page[PersonView]:
+        """A window of people, sorted by ``name`` (default) or ``created_at``, searched and filtered."""
+        with self.ctx.read() as session:
+            query = apply_sort(self._query(session, request), request, _SORTS, "name", Person.id.expression)
+            people = session.scalars(window(query, request)).all()
+            return Page(request.offset, [self._view(p) for p in people])
