@@ -3,6 +3,19 @@
 Importing this package registers every table on :data:`Base.metadata`.
 """
 
-from copdesk.models import accounts, audit, base, organisation, people  # noqa: F401
+from copdesk.models import (  # noqa: F401  (imported to register their tables)
+    accounts,
+    audit,
+    base,
+    committees,
+    complaints,
+    meetings,
+    months,
+    organisation,
+    outreach,
+    people,
+    training,
+    watch,
+)
 
 Base = base.Base

@@ -73,6 +73,12 @@ class SyncRecord:
     __personal_fields__: ClassVar[frozenset[str]] = frozenset()
     #: Attribute names whose values are normalised into a ``search_text`` column on every change (FTS5).
     __search_fields__: ClassVar[tuple[str, ...]] = ()
+    #: Month locking (see copdesk.storage.recording): the date that puts the whole record in a month...
+    __month_field__: ClassVar[str | None] = None
+    #: ...or the record belongs to its parent's month: (foreign-key attribute, parent class name)...
+    __month_parent__: ClassVar[tuple[str, str] | None] = None
+    #: ...and/or dates that may not be set into, or moved out of, a closed month.
+    __month_dated_fields__: ClassVar[tuple[str, ...]] = ()
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

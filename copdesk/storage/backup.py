@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from copdesk.errors import StorageError
 from copdesk.paths import backups_dir
 
@@ -21,7 +23,11 @@ def backup_to(database: Database, target: Path) -> Path:
     if target.exists():
         raise StorageError(f"{target} already exists.")
     tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(f"The backup cannot be written to {target.parent}: {exc.strerror or exc}.") from exc
     raw = database.engine.raw_connection()
     try:
         source = raw.driver_connection
@@ -37,11 +43,11 @@ def backup_to(database: Database, target: Path) -> Path:
                 raise StorageError("The backup copy failed its integrity check; the backup was discarded.")
         finally:
             destination.close()
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+    except (sqlite3.Error, sqlcipher.Error, OSError) as exc:
+        _discard(tmp)
         raise StorageError(f"The backup could not be written: {exc}") from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
     finally:
         raw.close()
@@ -64,3 +70,10 @@ def _key_of(database: Database) -> str | None:
         return None
     # district_url() stores the key as x'HEX'.
     return str(password)[2:-1]
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

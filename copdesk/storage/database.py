@@ -16,7 +16,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from copdesk.errors import ConflictError, DiskFull, NotADatabase, StorageError
 from copdesk.storage import backup, migrate, recording  # noqa: F401  (recording registers the flush hook)
 from copdesk.storage.engine import district_url, hub_url, is_sqlite, make_engine, writer
-from copdesk.storage.keyslots import KeySlotFile
 
 Kind = Literal["district", "hub"]
 
@@ -29,8 +28,7 @@ class Database:
     kind: Kind
     path: Path | None = None
     read_only: bool = False
-    #: District only: the key-slot file and the raw key (needed to add or change an account's slot).
-    key_slots: KeySlotFile | None = field(default=None, repr=False)
+    #: District only: the raw key (needed to add or change an account's slot in the key-slot file).
     key: bytes | None = field(default=None, repr=False)
     _readers: sessionmaker[Session] = field(init=False, repr=False)
     _writers: sessionmaker[Session] = field(init=False, repr=False)
@@ -122,10 +120,14 @@ def open_district_engine(path: Path, key: bytes, *, upgrade: bool = True) -> Dat
     check_database_file(path)
     engine = open_sqlite_checked(district_url(path, key))
     database = Database(engine=engine, kind="district", path=path, key=key)
-    if upgrade:
-        migrate.upgrade(engine, before_upgrade=lambda: backup.backup_before_migration(database))
-    else:
-        migrate.schema_status(engine)
+    try:
+        if upgrade:
+            migrate.upgrade(engine, before_upgrade=lambda: backup.backup_before_migration(database))
+        else:
+            migrate.schema_status(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return database
 
 
@@ -135,7 +137,11 @@ def create_district_engine(path: Path, key: bytes) -> Database:
         raise StorageError(f"A file already exists at {path}; choose another place.")
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(district_url(path, key))
-    migrate.upgrade(engine)
+    try:
+        migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(engine=engine, kind="district", path=path, key=key)
 
 
@@ -157,5 +163,9 @@ def open_hub_engine(target: str | Path, *, create: bool = False) -> Database:
             engine.dispose()
             raise StorageError(f"Cannot connect to the hub database: {exc.orig}".splitlines()[0]) from exc
     database = Database(engine=engine, kind="hub", path=path)
-    migrate.upgrade(engine, before_upgrade=lambda: backup.backup_before_migration(database))
+    try:
+        migrate.upgrade(engine, before_upgrade=lambda: backup.backup_before_migration(database))
+    except BaseException:
+        engine.dispose()
+        raise
     return database

@@ -12,6 +12,7 @@ though the database cannot be opened to record them. The file holds no personal 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 import secrets
@@ -138,15 +139,17 @@ class KeySlotFile:
             )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("wrong format")
             if int(data.get("version", 0)) > FORMAT_VERSION:
                 raise NotADatabase(f"{path.name} was written by a newer copdesk; update copdesk to open it.")
-            slots = {name: Slot(**slot) for name, slot in data["slots"].items()}
+            if not isinstance(data.get("slots"), dict):
+                raise ValueError("slots are not a mapping")
+            slots = {name: _checked_slot(name, slot) for name, slot in data["slots"].items()}
             return cls(path=path, database_id=str(data["database_id"]), slots=slots)
         except NotADatabase:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
             raise NotADatabase(f"The key file {path.name} is damaged or not a copdesk key file.") from exc
 
     def save(self) -> None:
@@ -207,7 +210,7 @@ class KeySlotFile:
             raise AccountLocked(_locked_message(slot))
         kek = _argon2(password, _b64d(slot.salt), KdfParams(slot.time_cost, slot.memory_kib, slot.parallelism))
         try:
-            key = self._unwrap(slot, kek)
+            key = self._unwrap(slot, kek, account_slot_name(username))
         except AuthenticationError:
             slot.failed_logins += 1
             if slot.failed_logins >= MAX_FAILED_LOGINS:
@@ -230,7 +233,7 @@ class KeySlotFile:
             raise AuthenticationError("This database has no recovery key.")
         kek = _hkdf(normalise_recovery_key(recovery_key), _b64d(slot.salt))
         try:
-            return self._unwrap(slot, kek)
+            return self._unwrap(slot, kek, RECOVERY_SLOT)
         except AuthenticationError:
             raise AuthenticationError("That recovery key does not open this database.") from None
 
@@ -252,9 +255,10 @@ class KeySlotFile:
             parallelism=kdf.parallelism if kdf else 0,
         )
 
-    def _unwrap(self, slot: Slot, kek: bytes) -> bytes:
+    def _unwrap(self, slot: Slot, kek: bytes, name: str) -> bytes:
+        """Unwrap with the name the slot was looked up by (a slot copied under another name does not open)."""
         try:
-            return AESGCM(kek).decrypt(_b64d(slot.nonce), _b64d(slot.wrapped), self._aad(slot.name))
+            return AESGCM(kek).decrypt(_b64d(slot.nonce), _b64d(slot.wrapped), self._aad(name))
         except InvalidTag:
             raise AuthenticationError("Wrong user name or password.") from None
 
@@ -290,7 +294,27 @@ def _b64e(data: bytes) -> str:
 
 
 def _b64d(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _checked_slot(name: str, fields: object) -> Slot:
+    """A slot read from the file, refused (ValueError) when any field is damaged."""
+    if not isinstance(fields, dict):
+        raise ValueError("a slot is not a mapping")
+    slot = Slot(**fields)
+    if slot.name != name:
+        raise ValueError("a slot is filed under another name")
+    if len(_b64d(slot.salt)) != 16 or len(_b64d(slot.nonce)) != 12 or len(_b64d(slot.wrapped)) != 48:
+        raise ValueError("a slot has damaged key material")
+    if slot.kdf == "argon2id":
+        KdfParams(slot.time_cost, slot.memory_kib, slot.parallelism).check_floor()
+    elif slot.kdf != "hkdf-sha256":
+        raise ValueError("a slot names an unknown key derivation")
+    if slot.locked_until is not None:
+        datetime.fromisoformat(str(slot.locked_until))
+    if not isinstance(slot.failed_logins, int) or slot.failed_logins < 0:
+        raise ValueError("a slot has a damaged failed-login counter")
+    return slot
 
 
 def _fsync_dir(folder: Path) -> None:

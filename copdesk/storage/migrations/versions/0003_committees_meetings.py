@@ -68,13 +68,13 @@ def upgrade() -> None:
         sa.Column("reopen_reason", sa.Text(), nullable=False),
     )
     op.create_table(
-        "committee_action_items",
-        *sync_columns("committee_action_items"),
-        _fk("committee_action_items", "committee_id", "committees"),
-        _fk("committee_action_items", "meeting_id", "meetings"),
+        "action_items",
+        *sync_columns("action_items"),
+        _fk("action_items", "committee_id", "committees"),
+        _fk("action_items", "meeting_id", "meetings"),
         sa.Column("text", sa.Text(), nullable=False),
-        _fk("committee_action_items", "owner_member_id", "committee_members", nullable=True),
-        _fk("committee_action_items", "owner_officer_id", "officers", nullable=True),
+        _fk("action_items", "owner_member_id", "committee_members", nullable=True),
+        _fk("action_items", "owner_officer_id", "officers", nullable=True),
         sa.Column("owner_text", sa.String(160), nullable=False),
         sa.Column("due_on", sa.Date()),
         sa.Column("status", sa.String(24), nullable=False, index=True),
@@ -86,7 +86,7 @@ def upgrade() -> None:
         _fk("meeting_agenda_items", "meeting_id", "meetings"),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        _fk("meeting_agenda_items", "carried_from_action_id", "committee_action_items", nullable=True),
+        _fk("meeting_agenda_items", "carried_from_action_id", "action_items", nullable=True),
     )
     op.create_table(
         "meeting_member_attendance",
@@ -137,7 +137,7 @@ def downgrade() -> None:
         "meeting_officer_attendance",
         "meeting_member_attendance",
         "meeting_agenda_items",
-        "committee_action_items",
+        "action_items",
         "meetings",
         "committee_members",
     ):

@@ -1,7 +1,7 @@
 """Public complaints, their history, the yearly tracking-number counter, and the complaints search index.
 
 Revision ID: 0005_complaints
-Revises: 0002_organisation_people
+Revises: 0004_watch
 Create Date: 2026-11-25
 """
 
@@ -15,7 +15,7 @@ from copdesk.storage.fts import create_fts, drop_fts
 from copdesk.storage.migrations.columns import sync_columns
 
 revision = "0005_complaints"
-down_revision = "0002_organisation_people"
+down_revision = "0004_watch"
 branch_labels = None
 depends_on = None
 
@@ -42,7 +42,6 @@ def upgrade() -> None:
             sa.Uuid(),
             sa.ForeignKey("stations.id", name="fk_complaints_station_id_stations"),
             nullable=False,
-            index=True,
         ),
         sa.Column("against_police", sa.Boolean(), nullable=False),
         sa.Column(
@@ -68,8 +67,12 @@ def upgrade() -> None:
         sa.Column("feedback_on", sa.Date()),
         sa.Column("reopened_count", sa.Integer(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
-        sa.Index("ix_complaints_received_on_tracking_no", "received_on", "tracking_no"),
-        sa.Index("ix_complaints_status_received_on", "status", "received_on", "tracking_no"),
+        sa.Index("ix_complaints_live", "deleted_at", "received_on", "tracking_no"),
+        sa.Index("ix_complaints_status_live", "status", "deleted_at", "received_on", "tracking_no"),
+        sa.Index("ix_complaints_station_live", "station_id", "deleted_at", "received_on", "tracking_no"),
+        sa.Index("ix_complaints_category_live", "category", "deleted_at", "received_on", "tracking_no"),
+        sa.Index("ix_complaints_status_due", "status", "deleted_at", "due_on"),
+        sa.Index("ix_complaints_resolved", "resolved_on", "due_on"),
     )
     create_fts(op.get_bind(), "complaints")
     op.create_table(

@@ -1,7 +1,7 @@
 """Outreach events and COP training of officers (sessions and attendance), with their search indexes.
 
 Revision ID: 0006_outreach_training
-Revises: 0002_organisation_people
+Revises: 0005_complaints
 Create Date: 2026-11-26
 """
 
@@ -14,7 +14,7 @@ from copdesk.storage.fts import create_fts, drop_fts
 from copdesk.storage.migrations.columns import sync_columns
 
 revision = "0006_outreach_training"
-down_revision = "0002_organisation_people"
+down_revision = "0005_complaints"
 branch_labels = None
 depends_on = None
 
@@ -41,7 +41,9 @@ def upgrade() -> None:
         sa.Column("success_story", sa.Text(), nullable=False),
         sa.Column("success_story_consent", sa.Boolean(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
-        sa.CheckConstraint("men >= 0 AND women >= 0 AND youth >= 0", name="ck_outreach_events_attendance_not_negative"),
+        sa.CheckConstraint(
+            "men >= 0 AND women >= 0 AND youth >= 0", name=op.f("ck_outreach_events_attendance_not_negative")
+        ),
     )
     op.create_table(
         "training_sessions",
@@ -53,7 +55,7 @@ def upgrade() -> None:
         sa.Column("venue", sa.String(200), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
-        sa.CheckConstraint("duration_minutes > 0", name="ck_training_sessions_duration_positive"),
+        sa.CheckConstraint("duration_minutes > 0", name=op.f("ck_training_sessions_duration_positive")),
     )
     op.create_table(
         "training_attendances",
