@@ -151,6 +151,30 @@ def _cmd_hub_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from copdesk.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_demo
+
+    out = Path(args.out)
+    if (out / "districts").exists() and any((out / "districts").iterdir()):
+        raise session.UsageError(f"{out} already holds a demo; choose an empty folder.")
+    world = build_demo(
+        out,
+        districts=args.districts,
+        months=args.months,
+        seed=args.seed,
+        hub_db=args.hub_db,
+        progress=lambda message: print(f"  building {message}…", flush=True),
+    )
+    first, last = world.months[0], world.months[-1]
+    print(f"Demo world in {out} ({len(world.district_databases)} districts, months {first} to {last}):")
+    for path in world.district_databases:
+        print(f"  district  {path}")
+    print(f"  hub       {world.hub}")
+    accounts = ", ".join(DEMO_ACCOUNTS)
+    print(f"District accounts: {accounts}; hub accounts: admin, analyst. Password for all: {DEMO_PASSWORD}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
     parser = _Parser(
@@ -212,6 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit.add_parser("verify", help="check the audit trail's hash chain")
     _db_options(verify)
     verify.set_defaults(handler=_cmd_audit_verify)
+
+    demo = commands.add_parser("demo", help="make a demo world: district databases and a hub")
+    demo.add_argument("--out", required=True, help="an empty folder for the demo")
+    demo.add_argument("--districts", type=int, default=3, help="how many districts (default 3)")
+    demo.add_argument("--months", type=int, default=6, help="how many full months of records (default 6)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same demo")
+    demo.add_argument("--hub-db", help="hub database URL (default: OUT/hub.db), e.g. postgresql+psycopg://…")
+    demo.set_defaults(handler=_cmd_demo)
 
     hub = commands.add_parser("hub", help="the federal hub").add_subparsers(
         dest="hub_command", metavar="ACTION", required=True, parser_class=_Parser
