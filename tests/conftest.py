@@ -101,7 +101,6 @@ def recovery_key(district_template: tuple[Path, bytes]) -> str:
 def district_db(district_db_path: Path, district_template: tuple[Path, bytes]) -> Iterator[object]:
     """The copied district database, open (as a :class:`copdesk.storage.database.Database`)."""
     database = open_district_engine(district_db_path, district_template[1])
-    database.key_slots = KeySlotFile.load(district_db_path)
     yield database
     database.dispose()
 

@@ -112,15 +112,17 @@ def add_account(
     session.add(account)
     session.flush()
     if database.kind == "district":
-        _slots(database).set_password(username, password, _key(database), kdf)
-        _slots(database).save()
+        slots = _slots(database)
+        slots.set_password(username, password, _key(database), kdf)
+        slots.save()
     return account
 
 
 def _slots(database: Database) -> KeySlotFile:
-    if database.key_slots is None:
+    """The key-slot file as it is on disk now (another session may have changed it since login)."""
+    if database.path is None:
         raise AuthenticationError("This database has no key slots.")
-    return database.key_slots
+    return KeySlotFile.load(database.path)
 
 
 def _key(database: Database) -> bytes:
@@ -172,8 +174,9 @@ class AccountService(Service):
             account = _account(session, username)
             account.disabled = True
             if self.ctx.database.kind == "district":
-                _slots(self.ctx.database).remove_account(username)
-                _slots(self.ctx.database).save()
+                slots = _slots(self.ctx.database)
+                slots.remove_account(username)
+                slots.save()
 
     @requires("account.enable")
     def enable(self, username: str, new_password: str) -> None:
@@ -220,6 +223,7 @@ class AccountService(Service):
         if database.kind == "hub":
             account.password_hash = password_hasher().hash(password)
         else:
-            _slots(database).set_password(account.username, password, _key(database))
-            _slots(database).save()
+            slots = _slots(database)
+            slots.set_password(account.username, password, _key(database))
+            slots.save()
         append_entry(session, self.ctx.actor.username, "password_set", "account", account.username)

@@ -14,7 +14,7 @@ from copdesk.services.accounts import password_hasher
 from copdesk.services.context import Actor, ServiceContext
 from copdesk.storage import keyslots
 from copdesk.storage.audit_chain import append_entry, load_state
-from copdesk.storage.database import Database, open_district_engine, open_hub_engine
+from copdesk.storage.database import Database, check_database_file, open_district_engine, open_hub_engine
 from copdesk.storage.keyslots import KeySlotFile
 from copdesk.storage.recording import SESSION_ACTOR
 
@@ -25,10 +25,10 @@ def _actor(account: Account) -> Actor:
 
 def login_district(db_path: Path, username: str, password: str) -> ServiceContext:
     """Open a district database as ``username``; wrong passwords count towards a temporary lockout."""
+    check_database_file(db_path)
     slots = KeySlotFile.load(db_path)
     key = slots.unlock(username.strip(), password)
     database = open_district_engine(db_path, key)
-    database.key_slots = slots
     try:
         with database.writer(info={SESSION_ACTOR: username}) as session:
             account = session.scalar(select(Account).where(Account.username == username.strip()))
@@ -49,10 +49,10 @@ def login_district(db_path: Path, username: str, password: str) -> ServiceContex
 def recover_district_access(db_path: Path, recovery_key: str, username: str, new_password: str) -> None:
     """Set a new password for an existing district account using the recovery sheet's key."""
     keyslots.check_password_strength(new_password)
+    check_database_file(db_path)
     slots = KeySlotFile.load(db_path)
     key = slots.unlock_with_recovery_key(recovery_key)
     database = open_district_engine(db_path, key)
-    database.key_slots = slots
     try:
         with database.writer(info={SESSION_ACTOR: "recovery-sheet"}) as session:
             account = session.scalar(select(Account).where(Account.username == username.strip()))
@@ -69,8 +69,17 @@ def recover_district_access(db_path: Path, recovery_key: str, username: str, new
 
 def login_hub(target: str | Path, username: str, password: str, *, database: Database | None = None) -> ServiceContext:
     """Open the hub database as ``username``; failed logins are audited and lock the account for a while."""
+    opened_here = database is None
     database = database or open_hub_engine(target)
-    username = username.strip()
+    try:
+        return _login_hub(database, username.strip(), password)
+    except BaseException:
+        if opened_here:
+            database.dispose()
+        raise
+
+
+def _login_hub(database: Database, username: str, password: str) -> ServiceContext:
     now = datetime.now(UTC)
     with database.writer(info={SESSION_ACTOR: username}) as session:
         account = session.scalar(select(Account).where(Account.username == username))

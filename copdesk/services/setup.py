@@ -57,10 +57,10 @@ def create_district(
     key = generate_database_key()
     database = create_district_engine(db_path, key)
     slots = KeySlotFile.create(db_path, database_id=str(uuid.uuid4()))
-    database.key_slots = slots
     recovery_key = generate_recovery_key()
     try:
         slots.set_recovery_key(recovery_key, key)
+        slots.save()
         with database.writer(info={SESSION_ACTOR: officer_username}) as session:
             session.add(
                 DatabaseState(
