@@ -59,7 +59,7 @@ class Complaint(SyncRecord, Base):
         # Open complaints past their due day: the overdue list, its count and the escalation run.
         Index("ix_complaints_status_due", "status", "deleted_at", "due_on"),
         # Monthly figures: complaints resolved in a month, and those still unresolved at a month's end.
-        Index("ix_complaints_resolved", "resolved_on", "due_on"),
+        Index("ix_complaints_resolved", "deleted_at", "resolved_on", "due_on", "received_on"),
     )
     #: Month locking: these dates may not be set into, or moved out of, a closed month; a complaint received in
     #: a closed month still moves along its workflow afterwards.

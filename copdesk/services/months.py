@@ -215,7 +215,7 @@ class MonthService(Service):
                     f"{parsed.label} cannot be closed yet: {len(problems)} check(s) fail. The first: "
                     f"{problems[0].description}"
                 )
-            figures = compute_figures(session, district, parsed)
+            figures = compute_figures(session, None, parsed)  # a district database holds one district
             now = self.ctx.now()
             stored = session.scalar(
                 select(MonthlyFigures).where(

@@ -72,7 +72,7 @@ def upgrade() -> None:
         sa.Index("ix_complaints_station_live", "station_id", "deleted_at", "received_on", "tracking_no"),
         sa.Index("ix_complaints_category_live", "category", "deleted_at", "received_on", "tracking_no"),
         sa.Index("ix_complaints_status_due", "status", "deleted_at", "due_on"),
-        sa.Index("ix_complaints_resolved", "resolved_on", "due_on"),
+        sa.Index("ix_complaints_resolved", "deleted_at", "resolved_on", "due_on", "received_on"),
     )
     create_fts(op.get_bind(), "complaints")
     op.create_table(
