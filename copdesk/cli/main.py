@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,6 +21,9 @@ from copdesk.errors import CopdeskError
 from copdesk.models.accounts import Role
 from copdesk.services.accounts import AccountService
 from copdesk.services.audit import AuditService
+
+#: Modules that add their own commands: each has ``register(commands, hub_commands)``.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -252,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     _db_options(hub_init)
     hub_init.add_argument("--name", required=True, help="the administrator's name")
     hub_init.set_defaults(handler=_cmd_hub_init)
+    for module in COMMAND_MODULES:
+        import_module(f"copdesk.cli.{module}").register(commands, hub)
     return parser
 
 

@@ -84,6 +84,10 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "month.close": frozenset({DISTRICT}),
     "month.reopen": frozenset({DISTRICT}),
     "figures.view": DESK | HUB,
+    # documents and spreadsheets
+    "print.documents": DESK,
+    "spreadsheet.export": DESK,
+    "spreadsheet.import": DESK,
 }
 
 
