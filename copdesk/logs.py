@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from datetime import UTC, datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -59,9 +58,9 @@ def configure_logging(level: int = logging.INFO) -> Path:
 
 
 def log_bug(exc: BaseException) -> Path:
-    """Record an unexpected exception (scrubbed) in the log file and return the file's path."""
+    """Record an unexpected exception in the log file as a crash report without personal data; returns the file."""
+    from copdesk.diagnostics import crash_report_text
+
     path = configure_logging()
-    logging.getLogger("copdesk").error(
-        "unexpected error at %s", datetime.now(UTC).isoformat(), exc_info=(type(exc), exc, exc.__traceback__)
-    )
+    logging.getLogger("copdesk").error("%s", crash_report_text(type(exc), exc, exc.__traceback__))
     return path

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copdesk.diagnostics import crash_report_text, save_crash_report
 from copdesk.logs import configure_logging
 from copdesk.paths import logs_dir
-from copdesk.ui.diagnostics import crash_report_text, save_crash_report
 from copdesk.ui.theme import mono_font, set_role
 
 MESSAGE = (

@@ -123,7 +123,7 @@ class Task(Generic[T]):
     def _failed(self, error: BaseException) -> None:
         if self._parent_gone():
             if not isinstance(error, CopdeskError):
-                from copdesk.ui.diagnostics import crash_report_text
+                from copdesk.diagnostics import crash_report_text
 
                 report = crash_report_text(type(error), error, error.__traceback__)
                 log.error("a background task failed after its window closed\n%s", report)

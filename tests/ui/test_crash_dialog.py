@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from copdesk.diagnostics import crash_report_text
 from copdesk.paths import logs_dir
 from copdesk.ui import crash_dialog
 from copdesk.ui.crash_dialog import CrashDialog, report_exception
-from copdesk.ui.diagnostics import crash_report_text
 
 from .conftest import GUI_MARKS
 
