@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -25,6 +25,8 @@ from copdesk.models.meetings import Meeting, MeetingStatus, MemberAttendance
 from copdesk.models.organisation import Station
 from copdesk.models.people import Gender, Person
 from copdesk.services.context import Service, requires
+from copdesk.services.fields import as_choice, check_version, clean_line, clean_text, require_date
+from copdesk.services.filters import check_filters
 from copdesk.services.paging import Page, PageRequest, apply_search, apply_sort, count_rows, window
 from copdesk.services.privacy import show_contact, show_mobile
 
@@ -38,6 +40,7 @@ __all__ = [
     "committee_active_on",
     "load_committee",
     "member_active_clause",
+    "member_category_label",
     "periods_overlap",
     "require_date",
 ]
@@ -45,7 +48,6 @@ __all__ = [
 NAME_MAX = 160
 REFERENCE_MAX = 120
 NOTES_MAX = 4000
-_STALE = "Someone else changed this {what} since you opened it. Reload it and make your change again."
 _ROLE_ORDER = {MemberRole.CONVENER: 0, MemberRole.SECRETARY: 1, MemberRole.MEMBER: 2}
 _FILTERS = frozenset({"type", "station_id", "active"})
 
@@ -81,22 +83,6 @@ def member_active_clause(day: date) -> ColumnElement[bool]:
 # --- drafts and views ----------------------------------------------------------------------------------------
 
 
-def _clean_text(value: str, field: str, what: str, maximum: int, *, required: bool = False) -> str:
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise ValidationError(f"Enter the {what}.", field)
-    if len(text) > maximum:
-        raise ValidationError(f"The {what} can be at most {maximum} characters long.", field)
-    return text
-
-
-def require_date(value: object, field: str, what: str) -> date:
-    """``value`` if it is a calendar day (not a timestamp), else ValidationError asking for the ``what``."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(f"Enter the {what}.", field)
-    return value
-
-
 @dataclass(frozen=True)
 class CommitteeDraft:
     """What the committee form gives (checked by :meth:`validated`)."""
@@ -110,18 +96,13 @@ class CommitteeDraft:
 
     def validated(self) -> CommitteeDraft:
         """The draft with text trimmed and the type as :class:`CommitteeType`; ValidationError on bad input."""
-        try:
-            kind = CommitteeType(self.type)
-        except ValueError:
-            raise ValidationError("Choose the type of committee.", "type") from None
-        name = _clean_text(self.name, "name", "committee's name", NAME_MAX, required=True)
+        kind = as_choice(CommitteeType, self.type, "Choose the type of committee.", "type")
+        name = clean_line(self.name, "name", "committee's name", NAME_MAX, required=True)
         if not isinstance(self.station_id, uuid.UUID):
             raise ValidationError("Choose the police station the committee belongs to.", "station_id")
         formed_on = require_date(self.formed_on, "formed_on", "date the committee was formed")
-        reference = _clean_text(self.notification_ref, "notification_ref", "notification reference", REFERENCE_MAX)
-        notes = (self.notes or "").strip()
-        if len(notes) > NOTES_MAX:
-            raise ValidationError(f"The notes can be at most {NOTES_MAX} characters long.", "notes")
+        reference = clean_line(self.notification_ref, "notification_ref", "notification reference", REFERENCE_MAX)
+        notes = clean_text(self.notes, "notes", "notes", NOTES_MAX)
         return CommitteeDraft(kind, name, self.station_id, formed_on, reference, notes)
 
 
@@ -158,10 +139,7 @@ class MemberDraft:
         """The draft with role as :class:`MemberRole` and a known category; ValidationError otherwise."""
         if not isinstance(self.person_id, uuid.UUID):
             raise ValidationError("Choose the person who is a member.", "person_id")
-        try:
-            role = MemberRole(self.role)
-        except ValueError:
-            raise ValidationError("Choose convener, secretary or member.", "role") from None
+        role = as_choice(MemberRole, self.role, "Choose convener, secretary or member.", "role")
         category = (self.category or "").strip()
         if category not in member_categories():
             raise ValidationError("Choose the member's category (elder, ulema, lawyer, ...).", "category")
@@ -216,14 +194,10 @@ def _station(session: Session, station_id: uuid.UUID) -> Station:
     return station
 
 
-def _check_version(record: Any, expected_version: int, what: str) -> None:
-    if record.version != expected_version:
-        raise ConflictError(_STALE.format(what=what))
-
-
-def _label(category: str) -> str:
-    item = member_categories().get(category)
-    return item.name_en if item is not None else category
+def member_category_label(code: str) -> str:
+    """The English name of a member category code (the code itself if the corpus does not know it)."""
+    item = member_categories().get(code)
+    return item.name_en if item is not None else code
 
 
 class CommitteeService(Service):
@@ -246,7 +220,7 @@ class CommitteeService(Service):
             role=role,
             role_label=role.label,
             category=member.category,
-            category_label=_label(member.category),
+            category_label=member_category_label(member.category),
             joined_on=member.joined_on,
             left_on=member.left_on,
             active=active_on(member.joined_on, member.left_on, today)
@@ -322,14 +296,8 @@ class CommitteeService(Service):
         if session.scalar(query.limit(1)) is not None:
             raise ConflictError(f"This station already has a committee called {name}. Choose another name.")
 
-    def _not_in_future(self, day: date, field: str, what: str) -> None:
-        if day > self.ctx.today():
-            raise ValidationError(f"The {what} cannot be in the future.", field)
-
     def _query(self, session: Session, request: PageRequest) -> Select[Any]:
-        unknown = set(request.filters) - _FILTERS
-        if unknown:
-            raise ValidationError(f"Committees cannot be filtered by {', '.join(sorted(unknown))}.")
+        check_filters(request.filters, _FILTERS, "Committees")
         member_count, last_held = self._columns()
         query: Select[Any] = (
             select(Committee, Station.name, member_count, last_held)
@@ -338,10 +306,8 @@ class CommitteeService(Service):
         )
         filters: Mapping[str, Any] = request.filters
         if filters.get("type") is not None:
-            try:
-                query = query.where(Committee.type == CommitteeType(filters["type"]).value)
-            except ValueError:
-                raise ValidationError("Choose the type of committee.", "type") from None
+            kind = as_choice(CommitteeType, filters["type"], "Choose the type of committee.", "type")
+            query = query.where(Committee.type == kind.value)
         if filters.get("station_id") is not None:
             query = query.where(Committee.station_id == filters["station_id"])
         if filters.get("active") is not None:
@@ -429,7 +395,7 @@ class CommitteeService(Service):
     def create(self, draft: CommitteeDraft) -> CommitteeView:
         """Record a newly formed committee."""
         clean = draft.validated()
-        self._not_in_future(clean.formed_on, "formed_on", "date the committee was formed")
+        require_date(clean.formed_on, "formed_on", "date the committee was formed", today=self.ctx.today())
         with self.ctx.write() as session:
             _station(session, clean.station_id)
             self._refuse_duplicate_name(session, clean.name, clean.station_id, None)
@@ -450,10 +416,10 @@ class CommitteeService(Service):
     def update(self, committee_id: uuid.UUID, expected_version: int, draft: CommitteeDraft) -> CommitteeView:
         """Correct a committee's details (not its dissolution: see :meth:`dissolve`)."""
         clean = draft.validated()
-        self._not_in_future(clean.formed_on, "formed_on", "date the committee was formed")
+        require_date(clean.formed_on, "formed_on", "date the committee was formed", today=self.ctx.today())
         with self.ctx.write() as session:
             committee = load_committee(session, committee_id)
-            _check_version(committee, expected_version, "committee")
+            check_version(committee, expected_version, "committee")
             _station(session, clean.station_id)
             self._refuse_duplicate_name(session, clean.name, clean.station_id, committee.id)
             if committee.dissolved_on is not None and clean.formed_on > committee.dissolved_on:
@@ -490,11 +456,10 @@ class CommitteeService(Service):
     @requires("committee.update")
     def dissolve(self, committee_id: uuid.UUID, expected_version: int, dissolved_on: date) -> CommitteeView:
         """Record that the committee was dissolved on ``dissolved_on`` (it holds no meeting after that day)."""
-        require_date(dissolved_on, "dissolved_on", "date the committee was dissolved")
-        self._not_in_future(dissolved_on, "dissolved_on", "date the committee was dissolved")
+        require_date(dissolved_on, "dissolved_on", "date the committee was dissolved", today=self.ctx.today())
         with self.ctx.write() as session:
             committee = load_committee(session, committee_id)
-            _check_version(committee, expected_version, "committee")
+            check_version(committee, expected_version, "committee")
             if committee.dissolved_on is not None:
                 raise WorkflowError(f"This committee was already dissolved on {committee.dissolved_on:%d %b %Y}.")
             if dissolved_on < committee.formed_on:
@@ -564,7 +529,7 @@ class CommitteeService(Service):
     def add_member(self, committee_id: uuid.UUID, draft: MemberDraft) -> MemberView:
         """Add a person to the committee's roster."""
         clean = draft.validated()
-        self._not_in_future(clean.joined_on, "joined_on", "date the member joined")
+        require_date(clean.joined_on, "joined_on", "date the member joined", today=self.ctx.today())
         with self.ctx.write() as session:
             committee = load_committee(session, committee_id)
             person = session.get(Person, clean.person_id)
@@ -588,10 +553,10 @@ class CommitteeService(Service):
     def update_member(self, member_id: uuid.UUID, expected_version: int, draft: MemberDraft) -> MemberView:
         """Correct a membership's office, category or joining date (the person stays the same)."""
         clean = draft.validated()
-        self._not_in_future(clean.joined_on, "joined_on", "date the member joined")
+        require_date(clean.joined_on, "joined_on", "date the member joined", today=self.ctx.today())
         with self.ctx.write() as session:
             member = _member(session, member_id)
-            _check_version(member, expected_version, "membership")
+            check_version(member, expected_version, "membership")
             if clean.person_id != member.person_id:
                 raise ValidationError(
                     "A membership cannot be moved to another person. End it and add the other person instead.",
@@ -614,11 +579,10 @@ class CommitteeService(Service):
     @requires("committee.update")
     def end_membership(self, member_id: uuid.UUID, expected_version: int, left_on: date) -> MemberView:
         """Record that the member left on ``left_on`` (from that day they are no longer a member)."""
-        require_date(left_on, "left_on", "date the member left")
-        self._not_in_future(left_on, "left_on", "date the member left")
+        require_date(left_on, "left_on", "date the member left", today=self.ctx.today())
         with self.ctx.write() as session:
             member = _member(session, member_id)
-            _check_version(member, expected_version, "membership")
+            check_version(member, expected_version, "membership")
             if member.left_on is not None:
                 raise WorkflowError(f"This membership already ended on {member.left_on:%d %b %Y}.")
             if left_on < member.joined_on:

@@ -21,16 +21,18 @@ from copdesk.errors import ConflictError, NotFound, ValidationError
 from copdesk.models.organisation import Beat, Officer, Station
 from copdesk.models.people import Gender
 from copdesk.services.context import Service, requires
+from copdesk.services.fields import check_version, clean_line
+from copdesk.services.filters import as_filter_bool, check_filters
 from copdesk.services.paging import Page, PageRequest, apply_sort, count_rows, window
+from copdesk.services.people import as_gender
 from copdesk.services.privacy import show_mobile
 
-__all__ = ["BeatView", "OfficerView", "OrganisationService", "StationView"]
+__all__ = ["BeatView", "OfficerView", "OrganisationService", "StationView", "rank_label"]
 
 NAME_MAX = 120
 NUMBER_MAX = 32
 STATION_PHONE_MAX = 32
 _OFFICE_PHONE = re.compile(r"[0-9+\-() /,]*")
-_STALE = "Someone else changed this {what} since you opened it. Reload it and make your change again."
 
 # Arabic letter variants folded to their Urdu forms for officer search (the same folding as
 # copdesk.domain.text.normalise_for_search applies to the query; officers have no search_text column).
@@ -100,23 +102,6 @@ def _beat_view(beat: Beat, station_name: str) -> BeatView:
     return BeatView(beat.id, beat.version, beat.station_id, station_name, beat.name, beat.description)
 
 
-def _clean_name(value: str, field: str, what: str) -> str:
-    """A required name: trimmed, inner spaces collapsed, at most NAME_MAX characters."""
-    name = " ".join((value or "").split())
-    if not name:
-        raise ValidationError(f"Enter the {what}.", field)
-    if len(name) > NAME_MAX:
-        raise ValidationError(f"The {what} can be at most {NAME_MAX} characters long.", field)
-    return name
-
-
-def _optional_name(value: str, field: str, what: str) -> str:
-    name = " ".join((value or "").split())
-    if len(name) > NAME_MAX:
-        raise ValidationError(f"The {what} can be at most {NAME_MAX} characters long.", field)
-    return name
-
-
 def _office_phone(value: str) -> str:
     phone = " ".join(to_ascii_digits(value or "").split())
     if len(phone) > STATION_PHONE_MAX:
@@ -133,11 +118,10 @@ def _rank(value: str) -> str:
     return code
 
 
-def _gender(value: Gender | str) -> Gender:
-    try:
-        return Gender(value)
-    except ValueError:
-        raise ValidationError("Choose male, female or transgender.", "gender") from None
+def rank_label(code: str) -> str:
+    """The English name of a rank code (the code itself if the corpus does not know it)."""
+    rank = ranks().get(code)
+    return rank.name_en if rank is not None else code
 
 
 def _officer_phone(value: str | None) -> str:
@@ -209,19 +193,13 @@ class OrganisationService(Service):
             if other.id != exclude:
                 raise ConflictError(f"The number {other.number} already belongs to {other.name}.")
 
-    @staticmethod
-    def _check_version(version: int, expected_version: int, what: str) -> None:
-        if version != expected_version:
-            raise ConflictError(_STALE.format(what=what))
-
     def _officer_view(self, officer: Officer, station_name: str | None) -> OfficerView:
-        rank = ranks().get(officer.rank)
         return OfficerView(
             id=officer.id,
             version=officer.version,
             name=officer.name,
             rank=officer.rank,
-            rank_label=rank.name_en if rank else officer.rank,
+            rank_label=rank_label(officer.rank),
             number=officer.number,
             gender=Gender(officer.gender),
             station_id=officer.station_id,
@@ -248,8 +226,8 @@ class OrganisationService(Service):
     @requires("org.manage")
     def create_station(self, name: str, name_ur: str = "", phone: str = "", address: str = "") -> StationView:
         """Add a police station; its name must not be used by another station of the district."""
-        name = _clean_name(name, "name", "station's name")
-        name_ur = _optional_name(name_ur, "name_ur", "station's Urdu name")
+        name = clean_line(name, "name", "station's name", NAME_MAX, required=True)
+        name_ur = clean_line(name_ur, "name_ur", "station's Urdu name", NAME_MAX)
         phone = _office_phone(phone)
         with self.ctx.write() as session:
             self._check_station_name(session, name, None)
@@ -269,12 +247,12 @@ class OrganisationService(Service):
         address: str = "",
     ) -> StationView:
         """Change a station's details (all fields are replaced); ConflictError when it changed meanwhile."""
-        name = _clean_name(name, "name", "station's name")
-        name_ur = _optional_name(name_ur, "name_ur", "station's Urdu name")
+        name = clean_line(name, "name", "station's name", NAME_MAX, required=True)
+        name_ur = clean_line(name_ur, "name_ur", "station's Urdu name", NAME_MAX)
         phone = _office_phone(phone)
         with self.ctx.write() as session:
             station = self._station(session, station_id)
-            self._check_version(station.version, expected_version, "police station")
+            check_version(station, expected_version, "police station")
             self._check_station_name(session, name, station.id)
             station.name, station.name_ur, station.phone = name, name_ur, phone
             station.address = (address or "").strip()
@@ -332,7 +310,7 @@ class OrganisationService(Service):
     @requires("org.manage")
     def create_beat(self, station_id: uuid.UUID, name: str, description: str = "") -> BeatView:
         """Add a beat to a station; its name must not be used by another beat of that station."""
-        name = _clean_name(name, "name", "beat's name")
+        name = clean_line(name, "name", "beat's name", NAME_MAX, required=True)
         with self.ctx.write() as session:
             station = self._station(session, station_id)
             self._check_beat_name(session, station, name, None)
@@ -344,10 +322,10 @@ class OrganisationService(Service):
     @requires("org.manage")
     def update_beat(self, beat_id: uuid.UUID, expected_version: int, name: str, description: str = "") -> BeatView:
         """Rename a beat or change its description; ConflictError when it changed meanwhile."""
-        name = _clean_name(name, "name", "beat's name")
+        name = clean_line(name, "name", "beat's name", NAME_MAX, required=True)
         with self.ctx.write() as session:
             beat = self._beat(session, beat_id)
-            self._check_version(beat.version, expected_version, "beat")
+            check_version(beat, expected_version, "beat")
             station = self._station(session, beat.station_id)
             self._check_beat_name(session, station, name, beat.id)
             beat.name, beat.description = name, (description or "").strip()
@@ -381,9 +359,7 @@ class OrganisationService(Service):
 
     @staticmethod
     def _officer_filters(query: Select[Any], filters: Mapping[str, Any]) -> Select[Any]:
-        unknown = set(filters) - {"station_id", "rank", "active"}
-        if unknown:
-            raise ValidationError(f"Officers cannot be filtered by {', '.join(sorted(unknown))}.")
+        check_filters(filters, {"station_id", "rank", "active"}, "Officers")
         station_id = filters.get("station_id")
         if station_id is not None:
             if not isinstance(station_id, uuid.UUID):
@@ -393,9 +369,9 @@ class OrganisationService(Service):
             query = query.where(Officer.rank == _rank(filters["rank"]))
         active = filters.get("active")
         if active is not None:
-            if not isinstance(active, bool):
-                raise ValidationError("Choose active or inactive officers.", "active")
-            query = query.where(Officer.active.is_(active))
+            query = query.where(
+                Officer.active.is_(as_filter_bool(active, "active", "Choose active or inactive officers."))
+            )
         return query
 
     @staticmethod
@@ -443,8 +419,8 @@ class OrganisationService(Service):
         phone: str | None = None,
     ) -> OfficerView:
         """Add an officer (posted to a station, or to none); a non-empty number must be unique."""
-        name = _clean_name(name, "name", "officer's name")
-        rank, number, gender = _rank(rank), _officer_number(number), _gender(gender)
+        name = clean_line(name, "name", "officer's name", NAME_MAX, required=True)
+        rank, number, gender = _rank(rank), _officer_number(number), as_gender(gender)
         phone = _officer_phone(phone)
         with self.ctx.write() as session:
             station = self._station(session, station_id) if station_id is not None else None
@@ -475,12 +451,12 @@ class OrganisationService(Service):
         phone: str | None = None,
     ) -> OfficerView:
         """Change an officer's details (all fields are replaced); ConflictError when changed meanwhile."""
-        name = _clean_name(name, "name", "officer's name")
-        rank, number, gender = _rank(rank), _officer_number(number), _gender(gender)
+        name = clean_line(name, "name", "officer's name", NAME_MAX, required=True)
+        rank, number, gender = _rank(rank), _officer_number(number), as_gender(gender)
         phone = _officer_phone(phone)
         with self.ctx.write() as session:
             officer = self._officer(session, officer_id)
-            self._check_version(officer.version, expected_version, "officer")
+            check_version(officer, expected_version, "officer")
             station = self._station(session, station_id) if station_id is not None else None
             self._check_officer_number(session, number, officer.id)
             officer.name, officer.rank, officer.number, officer.gender = name, rank, number, gender.value
@@ -502,7 +478,7 @@ class OrganisationService(Service):
     def _set_active(self, officer_id: uuid.UUID, expected_version: int, active: bool) -> OfficerView:
         with self.ctx.write() as session:
             officer = self._officer(session, officer_id)
-            self._check_version(officer.version, expected_version, "officer")
+            check_version(officer, expected_version, "officer")
             station = session.get(Station, officer.station_id) if officer.station_id else None
             if active and station is not None and station.deleted_at is not None:
                 raise ValidationError(

@@ -10,9 +10,8 @@ people *among* those men and women (it overlaps them), so it is never added to t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -20,10 +19,20 @@ from sqlalchemy.orm import Session
 
 from copdesk.domain.corpus import outreach_kinds
 from copdesk.domain.months import Month
-from copdesk.errors import ConflictError, NotFound, ValidationError
+from copdesk.errors import NotFound, ValidationError
 from copdesk.models.organisation import Station
 from copdesk.models.outreach import OutreachEvent, OutreachKind
 from copdesk.services.context import Service, requires
+from copdesk.services.fields import as_choice, check_version, clean_line, require_date
+from copdesk.services.filters import (
+    DAY_FILTERS,
+    as_filter_bool,
+    as_filter_date,
+    as_month,
+    as_record_id,
+    check_filters,
+    filter_days,
+)
 from copdesk.services.paging import Page, PageRequest, apply_search, apply_sort, count_rows, window
 from copdesk.services.privacy import show_contact
 
@@ -45,70 +54,8 @@ TITLE_MAX = 200
 VENUE_MAX = 200
 #: A sanity limit on each attendance count (a typing slip such as an extra zero is caught, a large mela is not).
 ATTENDANCE_MAX = 1_000_000
-_STALE = "Someone else changed this outreach event since you opened it. Reload it and make your change again."
 _MISSING = "This outreach event does not exist or has been deleted."
-FILTERS = frozenset({"kind", "station_id", "date_from", "date_to", "month", "has_success_story"})
-
-
-# --- small shared helpers (also used by the training service) -------------------------------------------------
-
-
-def as_month(value: Month | str) -> Month:
-    """A month given as a :class:`Month` or written ``YYYY-MM`` (``ValidationError`` for anything else)."""
-    if isinstance(value, Month):
-        return value
-    if not isinstance(value, str):
-        raise ValidationError("Write the month as YYYY-MM, for example 2026-03.", "month")
-    return Month.parse(value)
-
-
-def as_filter_date(value: Any, field: str) -> date:
-    """A list filter's date, given as a ``date`` or as ``YYYY-MM-DD`` text."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError("Write the date as year-month-day, for example 2026-03-15.", field)
-
-
-def as_filter_id(value: Any, field: str) -> uuid.UUID:
-    """A list filter's record id, given as a UUID or its text."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError("The chosen record is not valid; choose it again from the list.", field) from None
-
-
-def check_filters(filters: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
-    """The filters that are set (``None`` means not set); an unknown filter name is refused."""
-    unknown = sorted(set(filters) - known)
-    if unknown:
-        raise ValidationError(f"This list cannot be filtered by {', '.join(unknown)}.", unknown[0])
-    return {name: value for name, value in filters.items() if value is not None}
-
-
-def check_day(value: Any, field: str, what: str, today: date) -> date:
-    """A calendar day that is not in the future."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(f"Enter the date of the {what}.", field)
-    if value > today:
-        raise ValidationError(f"The date of the {what} cannot be in the future.", field)
-    return value
-
-
-def clean_line(value: str | None, field: str, what: str, limit: int, *, required: bool = False) -> str:
-    """A one-line text: trimmed, inner spaces collapsed, at most ``limit`` characters (and not blank if required)."""
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise ValidationError(f"Enter the {what}.", field)
-    if len(text) > limit:
-        raise ValidationError(f"The {what} can be at most {limit} characters long.", field)
-    return text
+FILTERS = frozenset({"kind", "station_id", "has_success_story"}) | DAY_FILTERS
 
 
 def kind_label(kind: str) -> str:
@@ -248,10 +195,7 @@ class OutreachTotals:
 
 
 def _kind(value: OutreachKind | str) -> OutreachKind:
-    try:
-        kind = OutreachKind(value)
-    except ValueError:
-        raise ValidationError("Choose the kind of event from the list.", "kind") from None
+    kind = as_choice(OutreachKind, value, "Choose the kind of event from the list.", "kind")
     if kind.value not in outreach_kinds():
         raise ValidationError("Choose the kind of event from the list.", "kind")
     return kind
@@ -320,8 +264,7 @@ class OutreachService(Service):
         """Change an outreach event; ``ConflictError`` if someone else changed it since ``expected_version``."""
         with self.ctx.write() as session:
             event = self._load(session, event_id)
-            if event.version != expected_version:
-                raise ConflictError(_STALE)
+            check_version(event, expected_version, "outreach event")
             station = self._apply(session, event, draft)
             session.flush()
             return _view(self, event, station.name)
@@ -331,8 +274,8 @@ class OutreachService(Service):
         """Delete an outreach event (it disappears from lists, totals and reports)."""
         with self.ctx.write() as session:
             event = self._load(session, event_id)
-            if expected_version is not None and event.version != expected_version:
-                raise ConflictError(_STALE)
+            if expected_version is not None:
+                check_version(event, expected_version, "outreach event")
             event.deleted_at = self.ctx.now()
 
     # --- reading ---
@@ -467,7 +410,7 @@ class OutreachService(Service):
         # A station deleted since the event was recorded may stay on it, but cannot be chosen anew.
         if station is None or (station.is_deleted and station.id != event.station_id):
             raise ValidationError("Choose the police station that held the event.", "station_id")
-        held_on = check_day(draft.held_on, "held_on", "event", self.ctx.today())
+        held_on = require_date(draft.held_on, "held_on", "date of the event", today=self.ctx.today())
         venue = clean_line(draft.venue, "venue", "venue", VENUE_MAX)
         men, women, youth = _attendance(draft)
         if not isinstance(draft.success_story_consent, bool):
@@ -490,21 +433,15 @@ class OutreachService(Service):
             .join(Station, Station.id == OutreachEvent.station_id)
             .where(OutreachEvent.deleted_at.is_(None)),
         )
-        filters = check_filters(request.filters, FILTERS)
+        filters = check_filters(request.filters, FILTERS, "Outreach events")
         if "kind" in filters:
             query = query.where(OutreachEvent.kind == _kind(filters["kind"]).value)
         if "station_id" in filters:
-            query = query.where(OutreachEvent.station_id == as_filter_id(filters["station_id"], "station_id"))
-        if "date_from" in filters:
-            query = query.where(OutreachEvent.held_on >= as_filter_date(filters["date_from"], "date_from"))
-        if "date_to" in filters:
-            query = query.where(OutreachEvent.held_on <= as_filter_date(filters["date_to"], "date_to"))
-        if "month" in filters:
-            chosen = as_month(filters["month"])
-            query = query.where(OutreachEvent.held_on.between(chosen.first_day, chosen.last_day))
+            query = query.where(OutreachEvent.station_id == as_record_id(filters["station_id"], "station_id"))
+        query = filter_days(query, OutreachEvent.held_on, filters)
         if "has_success_story" in filters:
-            wanted = filters["has_success_story"]
-            if not isinstance(wanted, bool):
-                raise ValidationError("Choose yes or no for 'has a success story'.", "has_success_story")
+            wanted = as_filter_bool(
+                filters["has_success_story"], "has_success_story", "Choose yes or no for 'has a success story'."
+            )
             query = query.where(OutreachEvent.success_story != "" if wanted else OutreachEvent.success_story == "")
         return apply_search(query, OutreachEvent, session, request.search)

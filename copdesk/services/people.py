@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +20,12 @@ from copdesk.domain.identity import normalise_cnic, normalise_mobile
 from copdesk.errors import ConflictError, NotFound, ValidationError
 from copdesk.models.people import Gender, Person
 from copdesk.services.context import Service, requires
+from copdesk.services.fields import as_choice, check_version, clean_line, clean_text
+from copdesk.services.filters import check_filters
 from copdesk.services.paging import Page, PageRequest, apply_search, apply_sort, count_rows, window
 from copdesk.services.privacy import show_cnic, show_contact, show_mobile
 
-__all__ = ["DuplicateCnic", "PeopleService", "PersonDraft", "PersonView", "search_query"]
+__all__ = ["DuplicateCnic", "PeopleService", "PersonDraft", "PersonView", "as_gender", "new_person", "search_query"]
 
 NAME_MAX = 120
 ADDRESS_MAX = 500
@@ -31,6 +33,11 @@ _SORTS: dict[str, ColumnElement[Any]] = {
     "name": Person.name.expression,
     "created_at": Person.created_at.expression,
 }
+
+
+def as_gender(value: Gender | str) -> Gender:
+    """``value`` as a :class:`Gender` (the member or its stored value); ValidationError otherwise."""
+    return as_choice(Gender, value, "Choose male, female or transgender.", "gender")
 
 
 @dataclass(frozen=True)
@@ -57,21 +64,24 @@ class PersonDraft:
             raise ValidationError("Enter the person's name.", "name")
         if len(name) > NAME_MAX:
             raise ValidationError(f"The name can be at most {NAME_MAX} characters long.", "name")
-        father_name = " ".join((self.father_name or "").split())
-        if len(father_name) > NAME_MAX:
-            raise ValidationError(
-                f"The father's or husband's name can be at most {NAME_MAX} characters long.", "father_name"
-            )
-        try:
-            gender = Gender(self.gender)
-        except ValueError:
-            raise ValidationError("Choose male, female or transgender.", "gender") from None
+        father_name = clean_line(self.father_name, "father_name", "father's or husband's name", NAME_MAX)
+        gender = as_gender(self.gender)
         cnic = normalise_cnic(self.cnic, "cnic") if self.cnic and self.cnic.strip() else None
         mobile = normalise_mobile(self.mobile, "mobile") if self.mobile and self.mobile.strip() else None
-        address = (self.address or "").strip()
-        if len(address) > ADDRESS_MAX:
-            raise ValidationError(f"The address can be at most {ADDRESS_MAX} characters long.", "address")
+        address = clean_text(self.address, "address", "address", ADDRESS_MAX)
         return PersonDraft(name, father_name, gender, cnic, mobile, address)
+
+
+def new_person(clean: PersonDraft) -> Person:
+    """A new :class:`Person` record holding a draft already checked by :meth:`PersonDraft.validated`."""
+    return Person(
+        name=clean.name,
+        father_name=clean.father_name,
+        gender=Gender(clean.gender).value,
+        cnic=clean.cnic,
+        mobile=clean.mobile,
+        address=clean.address,
+    )
 
 
 @dataclass(frozen=True)
@@ -170,15 +180,10 @@ class PeopleService(Service):
 
     @staticmethod
     def _filters(query: Select[Any], filters: Mapping[str, Any]) -> Select[Any]:
-        unknown = set(filters) - {"gender"}
-        if unknown:
-            raise ValidationError(f"People cannot be filtered by {', '.join(sorted(unknown))}.")
+        check_filters(filters, {"gender"}, "People")
         gender = filters.get("gender")
         if gender is not None:
-            try:
-                query = query.where(Person.gender == Gender(gender).value)
-            except ValueError:
-                raise ValidationError("Choose male, female or transgender.", "gender") from None
+            query = query.where(Person.gender == as_gender(gender).value)
         return query
 
     @requires("person.create")
@@ -187,14 +192,7 @@ class PeopleService(Service):
         clean = draft.validated()
         with self.ctx.write() as session:
             self._refuse_duplicate(session, clean.cnic, None)
-            person = Person(
-                name=clean.name,
-                father_name=clean.father_name,
-                gender=Gender(clean.gender).value,
-                cnic=clean.cnic,
-                mobile=clean.mobile,
-                address=clean.address,
-            )
+            person = new_person(clean)
             session.add(person)
             session.flush()
             return self._view(person)
@@ -217,21 +215,24 @@ class PeopleService(Service):
             return self._view(self._person(session, person_id))
 
     @requires("person.update")
-    def update(self, person_id: uuid.UUID, expected_version: int, draft: PersonDraft) -> PersonView:
-        """Replace a person's details; ConflictError when the record changed meanwhile or the CNIC is taken."""
-        clean = draft.validated()
+    def update(
+        self, person_id: uuid.UUID, expected_version: int, draft: PersonDraft, *, keep_cnic: bool = False
+    ) -> PersonView:
+        """Replace a person's details; ConflictError when the record changed meanwhile or the CNIC is taken.
+
+        With ``keep_cnic`` the stored CNIC stays as it is and the draft's is ignored: a clerk, who sees CNICs
+        masked, can still correct a name or a phone number.
+        """
+        clean = replace(draft, cnic=None).validated() if keep_cnic else draft.validated()
         with self.ctx.write() as session:
             person = self._person(session, person_id)
-            if person.version != expected_version:
-                raise ConflictError(
-                    "Someone else changed this person's record since you opened it. "
-                    "Reload it and make your change again."
-                )
-            self._refuse_duplicate(session, clean.cnic, person.id)
+            check_version(person, expected_version, "person's record")
+            if not keep_cnic:
+                self._refuse_duplicate(session, clean.cnic, person.id)
+                person.cnic = clean.cnic
             person.name = clean.name
             person.father_name = clean.father_name
             person.gender = Gender(clean.gender).value
-            person.cnic = clean.cnic
             person.mobile = clean.mobile
             person.address = clean.address
             session.flush()

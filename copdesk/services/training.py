@@ -19,18 +19,13 @@ from sqlalchemy.orm import Session
 
 from copdesk.domain.corpus import load_corpus, ranks
 from copdesk.domain.months import Month
-from copdesk.errors import ConflictError, NotFound, ValidationError
+from copdesk.errors import NotFound, ValidationError
 from copdesk.models.organisation import Officer, Station
 from copdesk.models.training import TrainingAttendance, TrainingSession
 from copdesk.services.context import Service, requires
-from copdesk.services.outreach import (
-    as_filter_date,
-    as_filter_id,
-    as_month,
-    check_day,
-    check_filters,
-    clean_line,
-)
+from copdesk.services.fields import check_version, clean_line, require_date
+from copdesk.services.filters import DAY_FILTERS, as_month, as_record_id, check_filters, filter_days
+from copdesk.services.organisation import rank_label
 from copdesk.services.paging import Page, PageRequest, apply_search, apply_sort, count_rows, window
 
 __all__ = [
@@ -48,8 +43,7 @@ TRAINER_MAX = 120
 VENUE_MAX = 200
 #: The longest session one record may hold (a ten-week course of forty-hour weeks); more is taken for a slip.
 HOURS_MAX = 400
-FILTERS = frozenset({"date_from", "date_to", "month", "officer_id"})
-_STALE = "Someone else changed this training session since you opened it. Reload it and make your change again."
+FILTERS = frozenset({"officer_id"}) | DAY_FILTERS
 _MISSING = "This training session does not exist or has been deleted."
 
 
@@ -189,8 +183,7 @@ class TrainingService(Service):
         """Change a session; ``ConflictError`` if someone else changed it since ``expected_version``."""
         with self.ctx.write() as session:
             training = self._load(session, session_id)
-            if training.version != expected_version:
-                raise ConflictError(_STALE)
+            check_version(training, expected_version, "training session")
             self._apply(training, draft)
             session.flush()
             return self._view(session, training)
@@ -201,7 +194,7 @@ class TrainingService(Service):
 
         Only active officers can be added; an officer already on the list stays on it even if no longer active.
         """
-        wanted = list(dict.fromkeys(as_filter_id(officer_id, "officer_ids") for officer_id in officer_ids))
+        wanted = list(dict.fromkeys(as_record_id(officer_id, "officer_ids") for officer_id in officer_ids))
         with self.ctx.write() as session:
             training = self._load(session, session_id)
             rows = {
@@ -245,8 +238,8 @@ class TrainingService(Service):
         """Delete a session and its attendance (they disappear from lists and coverage)."""
         with self.ctx.write() as session:
             training = self._load(session, session_id)
-            if expected_version is not None and training.version != expected_version:
-                raise ConflictError(_STALE)
+            if expected_version is not None:
+                check_version(training, expected_version, "training session")
             now = self.ctx.now()
             training.deleted_at = now
             for row in session.scalars(
@@ -366,7 +359,7 @@ class TrainingService(Service):
 
     def _apply(self, training: TrainingSession, draft: TrainingDraft) -> None:
         topic = clean_line(draft.topic, "topic", "topic of the training", TOPIC_MAX, required=True)
-        held_on = check_day(draft.held_on, "held_on", "training", self.ctx.today())
+        held_on = require_date(draft.held_on, "held_on", "date of the training", today=self.ctx.today())
         minutes = minutes_from_hours(draft.hours)
         trainer = clean_line(draft.trainer, "trainer", "trainer's name", TRAINER_MAX)
         venue = clean_line(draft.venue, "venue", "venue", VENUE_MAX)
@@ -389,13 +382,12 @@ class TrainingService(Service):
                 Officer.deleted_at.is_(None),
             )
         ).all()
-        rank_labels = ranks()
         attendees = tuple(
             TrainingAttendee(
                 officer_id=officer.id,
                 name=officer.name,
                 rank=officer.rank,
-                rank_label=rank_labels[officer.rank].name_en if officer.rank in rank_labels else officer.rank,
+                rank_label=rank_label(officer.rank),
                 number=officer.number,
                 station_name=station_name or "",
                 active=officer.active,
@@ -409,16 +401,10 @@ class TrainingService(Service):
 
     def _listing(self, session: Session, request: PageRequest) -> Select[Any]:
         query = select(TrainingSession).where(TrainingSession.deleted_at.is_(None))
-        filters = check_filters(request.filters, FILTERS)
-        if "date_from" in filters:
-            query = query.where(TrainingSession.held_on >= as_filter_date(filters["date_from"], "date_from"))
-        if "date_to" in filters:
-            query = query.where(TrainingSession.held_on <= as_filter_date(filters["date_to"], "date_to"))
-        if "month" in filters:
-            chosen = as_month(filters["month"])
-            query = query.where(TrainingSession.held_on.between(chosen.first_day, chosen.last_day))
+        filters = check_filters(request.filters, FILTERS, "Training sessions")
+        query = filter_days(query, TrainingSession.held_on, filters)
         if "officer_id" in filters:
-            officer_id = as_filter_id(filters["officer_id"], "officer_id")
+            officer_id = as_record_id(filters["officer_id"], "officer_id")
             query = query.where(
                 exists().where(
                     TrainingAttendance.session_id == TrainingSession.id,

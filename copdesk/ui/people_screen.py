@@ -179,11 +179,8 @@ class PersonDialog(QDialog):
         self.address.setPlainText(person.address)
         if MASK_CHARACTER in person.cnic:
             self.cnic.setReadOnly(True)
-            self.form.set_hint("cnic", "Only officers can see or change a CNIC.")
-            self.save_button.setEnabled(False)
-            self.notice.setText(
-                "This person's CNIC is hidden from your role, so only an officer can change this record."
-            )
+            self.form.set_hint("cnic", "Only officers can see or change a CNIC; it is kept as it is.")
+            self.notice.setText("This person's CNIC is hidden from your role; your other corrections are saved.")
             self.notice.show()
 
     def _values(self) -> tuple[str, ...]:
@@ -202,7 +199,7 @@ class PersonDialog(QDialog):
             name=self.name.text(),
             father_name=self.father_name.text(),
             gender=str(self.gender.currentData() or ""),
-            cnic=self.cnic.text() or None,
+            cnic=None if MASK_CHARACTER in self.cnic.text() else (self.cnic.text() or None),
             mobile=self.mobile.text() or None,
             address=self.address.toPlainText(),
         )
@@ -319,7 +316,7 @@ class PersonDialog(QDialog):
         def store() -> PersonView:
             if person is None:
                 return service.create(draft)
-            return service.update(person.id, person.version, draft)
+            return service.update(person.id, person.version, draft, keep_cnic=MASK_CHARACTER in person.cnic)
 
         self.save_button.setEnabled(False)
         (

@@ -328,3 +328,19 @@ def test_paging_is_stable(desk: PeopleService) -> None:
 def test_bad_sort_key(desk: PeopleService) -> None:
     with pytest.raises(ValidationError):
         desk.page(PageRequest(sort="cnic"))
+
+
+def test_keep_cnic_lets_a_clerk_correct_other_fields(desk: PeopleService, station_officer: PeopleService) -> None:
+    person = station_officer.create(PersonDraft("Bilal Khan", "Khalid", "male", "35202-1111111-1", "03001111111"))
+    masked = desk.get(person.id)
+    assert "•" in masked.cnic
+    desk.update(
+        person.id,
+        masked.version,
+        PersonDraft("Bilal Ahmed Khan", "Khalid", "male", masked.cnic, "0300-2222222"),
+        keep_cnic=True,
+    )
+    after = station_officer.get(person.id)
+    assert (after.name, after.cnic, after.mobile) == ("Bilal Ahmed Khan", "35202-1111111-1", "0300-2222222")
+    with pytest.raises(ValidationError, match="CNIC"):  # without keep_cnic the masked value is not a CNIC
+        desk.update(person.id, after.version, PersonDraft("Bilal", "Khalid", "male", masked.cnic))
