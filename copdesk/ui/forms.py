@@ -10,7 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from copdesk.errors import CopdeskError, ValidationError
 from copdesk.storage.keyslots import MIN_PASSWORD_LENGTH
@@ -275,3 +284,14 @@ class FormDialog(QDialog):
         if isinstance(error, ValidationError) and self.form.show_validation(error):
             return
         self.show_problem(error.message)
+
+
+def index_of(combo: QComboBox, value: object) -> int:
+    """The index of the item whose data equals ``value``, or -1.
+
+    ``QComboBox.findData`` compares Python objects (such as UUIDs) by identity, so an equal id would not match.
+    """
+    for index in range(combo.count()):
+        if combo.itemData(index) == value:
+            return index
+    return -1

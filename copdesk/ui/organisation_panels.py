@@ -29,7 +29,7 @@ from copdesk.services.context import ServiceContext
 from copdesk.services.organisation import BeatView, OfficerView, OrganisationService, StationView
 from copdesk.services.paging import Page, PageRequest
 from copdesk.ui.dialogs import confirm
-from copdesk.ui.forms import FormDialog
+from copdesk.ui.forms import FormDialog, index_of
 from copdesk.ui.list_screen import ListScreen, RecordTableView
 from copdesk.ui.paged_model import Column
 from copdesk.ui.rows_model import RowsTableModel
@@ -350,7 +350,7 @@ class OfficerDialog(FormDialog):
         for station in stations:
             self.station.addItem(station.name, station.id)
         if officer is not None and officer.station_id is not None:
-            self.station.setCurrentIndex(max(0, self.station.findData(officer.station_id)))
+            self.station.setCurrentIndex(max(0, index_of(self.station, officer.station_id)))
         self.phone = QLineEdit(officer.phone if officer else "")
         self.phone.setPlaceholderText("0300-1234567")
         self.form.add_field("name", "Name", self.name)
@@ -480,7 +480,7 @@ class OfficersPanel(ListScreen):
         self.station_filter.addItem("All stations", None)
         for station in stations:
             self.station_filter.addItem(station.name, station.id)
-        self.station_filter.setCurrentIndex(max(0, self.station_filter.findData(current)))
+        self.station_filter.setCurrentIndex(max(0, index_of(self.station_filter, current)))
         self.station_filter.blockSignals(False)
 
     def _dialog(self, officer: OfficerView | None) -> OfficerDialog:

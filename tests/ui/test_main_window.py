@@ -121,6 +121,8 @@ def test_actions_a_screen_does_not_support_are_disabled(
 ) -> None:
     window = open_window(qtbot, sign_in("clerk"))
     wait_tasks()
+    window.show_screen("people")
+    wait_tasks()
     assert window.new_action.isEnabled() and window.search_action.isEnabled()
     assert not window.save_action.isEnabled()
     window.show_screen("settings")
@@ -233,7 +235,7 @@ def test_unsaved_people_form_is_asked_about_before_quitting(
 ) -> None:
     window = open_window(qtbot, sign_in("clerk"))
     wait_tasks()
-    people = window.current_screen()
+    people = window.show_screen("people")
     assert isinstance(people, PeopleScreen)
     people.new_record()
     assert people.dialog is not None
