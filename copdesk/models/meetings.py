@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copdesk.models.base import Base, SyncRecord, UtcDateTime
@@ -82,6 +82,8 @@ class Meeting(SyncRecord, Base):
 
     __tablename__ = "meetings"
     __month_field__ = "held_on"
+    #: Monthly figures count the meetings held in a month: live, closed, by date.
+    __table_args__ = (Index("ix_meetings_held", "deleted_at", "status", "held_on"),)
 
     committee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("committees.id"), nullable=False, index=True)
     held_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)

@@ -97,7 +97,7 @@ def compute_figures(session: Session, district_code: str | None, month: Month) -
         )
     )
     held = and_(live(Meeting), Meeting.status == "closed", Meeting.held_on.between(first, last))
-    meetings_held = scalar(select(func.count(Meeting.id)).where(held))
+    meetings_held = scalar(select(func.count()).select_from(Meeting).where(held))
 
     attendance = (
         select(MemberAttendance.status, Person.gender)

@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("minutes", sa.Text(), nullable=False),
         sa.Column("closed_at", UtcDateTime()),
         sa.Column("reopen_reason", sa.Text(), nullable=False),
+        sa.Index("ix_meetings_held", "deleted_at", "status", "held_on"),
     )
     op.create_table(
         "action_items",
