@@ -39,6 +39,8 @@ def bulk_insert(
     actor = str(session.info.get(SESSION_ACTOR, "system"))
     now = utcnow()
     fields = model.__search_fields__
+    columns = set(model.__table__.columns.keys())
+    derived = any(name not in columns for name in fields)  # e.g. a property such as Person.cnic_compact
     ids: list[uuid.UUID] = []
     for row in batch:
         state.change_seq += 1
@@ -47,7 +49,13 @@ def bulk_insert(
         row.update(version=1, created_at=now, updated_at=now, changed_by=actor, change_seq=state.change_seq)
         row.setdefault("deleted_at", None)
         if fields:
-            values = search_values(row) if search_values else [row.get(name) for name in fields]
+            if search_values:
+                values = search_values(row)
+            elif derived:
+                record = model(**{k: v for k, v in row.items() if k in columns})
+                values = [getattr(record, name) for name in fields]
+            else:
+                values = [row.get(name) for name in fields]
             row["search_text"] = search_text_of(*values)
         ids.append(row["id"])
     session.execute(insert(model.__table__), batch)
