@@ -19,6 +19,7 @@ from copdesk import __version__
 from copdesk.logs import configure_logging
 from copdesk.paths import data_dir, default_district_db
 from copdesk.services.context import ServiceContext
+from copdesk.ui.collector import GuiThreadCollector
 from copdesk.ui.crash_dialog import install_excepthook
 from copdesk.ui.login_dialog import LoginDialog
 from copdesk.ui.main_window import MainWindow
@@ -63,6 +64,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("copdesk")
     app.setApplicationVersion(__version__)
     apply_theme(app)
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)
     return app
 
 

@@ -33,47 +33,58 @@ _pending: set[_Relay] = set()
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits into it, Qt queues the call back to the GUI thread."""
+    """Lives on the GUI thread; the worker emits into it, Qt queues the call back to the GUI thread.
+
+    The relay, not the worker, holds the callable and the task (and through them any widgets they refer to).
+    Both are released here, on the GUI thread, when the result is delivered: a widget must never lose its last
+    Python reference on a worker thread, or Qt would destroy it there.
+    """
 
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, task: Task[Any]) -> None:
+    def __init__(self, task: Task[Any], op: Callable[[], Any]) -> None:
         # Owned by the application (C++), so it is deleted only by deleteLater() after its slot has run,
         # never by Python dropping its last reference while Qt is still delivering to it.
         super().__init__(QCoreApplication.instance())
-        self._task = task
+        self._task: Task[Any] | None = task
+        self.op: Callable[[], Any] | None = op
         self.succeeded.connect(self._deliver_success)
         self.failed.connect(self._deliver_failure)
 
+    def _release(self) -> Task[Any]:
+        _pending.discard(self)
+        task, self._task, self.op = self._task, None, None
+        assert task is not None
+        return task
+
     @Slot(object)
     def _deliver_success(self, result: object) -> None:
-        _pending.discard(self)
-        self._task._succeeded(result)
+        self._release()._succeeded(result)
         self.deleteLater()
 
     @Slot(object)
     def _deliver_failure(self, error: object) -> None:
-        _pending.discard(self)
         assert isinstance(error, BaseException)
-        self._task._failed(error)
+        self._release()._failed(error)
         self.deleteLater()
 
 
 class _Worker(QRunnable):
-    def __init__(self, op: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, relay: _Relay) -> None:
         super().__init__()
-        self._op = op
-        self._relay = relay
+        self._relay: _Relay | None = relay
 
     def run(self) -> None:
-        """Runs on a pool thread."""
+        """Runs on a pool thread; borrows the callable from the relay, which the GUI thread keeps alive."""
+        relay, self._relay = self._relay, None
+        assert relay is not None and relay.op is not None
         try:
-            result = self._op()
+            result = relay.op()
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
-            self._relay.failed.emit(exc)
+            relay.failed.emit(exc)
         else:
-            self._relay.succeeded.emit(result)
+            relay.succeeded.emit(result)
 
 
 class Task(Generic[T]):
@@ -103,9 +114,9 @@ class Task(Generic[T]):
 
     def run(self, pool: QThreadPool | None = None) -> None:
         """Start the task on ``pool`` (the application's global pool by default)."""
-        relay = _Relay(self)
+        relay = _Relay(self, self._op)
         _pending.add(relay)
-        (pool or QThreadPool.globalInstance()).start(_Worker(self._op, relay))
+        (pool or QThreadPool.globalInstance()).start(_Worker(relay))
 
     # -- delivered on the GUI thread ------------------------------------------------------------------
     def _parent_gone(self) -> bool:
