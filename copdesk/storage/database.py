@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from copdesk.errors import ConflictError, DiskFull, NotADatabase, StorageError
 from copdesk.storage import backup, migrate, recording  # noqa: F401  (recording registers the flush hook)
-from copdesk.storage.engine import district_url, hub_url, is_sqlite, make_engine, writer
+from copdesk.storage.engine import district_url, hub_url, is_damage_error, is_sqlite, make_engine, writer
 
 Kind = Literal["district", "hub"]
 
@@ -48,7 +48,12 @@ class Database:
     def reader(self) -> Iterator[Session]:
         """A read session (deferred transaction). Closing it ends the transaction; loaded objects stay readable."""
         with self._readers() as session:
-            yield session
+            try:
+                yield session
+            except DatabaseError as exc:
+                if is_damage(exc):
+                    raise StorageError(DAMAGED_MESSAGE) from exc
+                raise
 
     @contextmanager
     def writer(self, info: dict[str, object] | None = None) -> Iterator[Session]:
@@ -64,6 +69,11 @@ class Database:
             except OperationalError as exc:
                 session.rollback()
                 raise translate_operational_error(exc) from exc
+            except DatabaseError as exc:
+                session.rollback()
+                if is_damage(exc):
+                    raise StorageError(DAMAGED_MESSAGE) from exc
+                raise
             except StaleDataError as exc:
                 session.rollback()
                 raise ConflictError(
@@ -90,6 +100,16 @@ def translate_operational_error(exc: OperationalError) -> Exception:
     return exc
 
 
+DAMAGED_MESSAGE = (
+    "Part of the database is damaged and cannot be read. Ask a district officer to restore the newest backup."
+)
+
+
+def is_damage(exc: DatabaseError) -> bool:
+    """True when the driver failed because it read a damaged page (sessions then raise ``DAMAGED_MESSAGE``)."""
+    return is_damage_error(exc.orig)
+
+
 def check_database_file(path: Path) -> None:
     """Refuse, with a clear message, a path that is missing, a folder, or plainly not a database file."""
     if not path.exists():
@@ -101,9 +121,9 @@ def check_database_file(path: Path) -> None:
         raise NotADatabase(f"{path.name} is not a copdesk database.")
 
 
-def open_sqlite_checked(url: URL) -> Engine:
+def open_sqlite_checked(url: URL, *, read_only: bool = False) -> Engine:
     """Create an engine and prove that the file is a database we can read with this key."""
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=read_only)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
@@ -115,13 +135,16 @@ def open_sqlite_checked(url: URL) -> Engine:
     return engine
 
 
-def open_district_engine(path: Path, key: bytes, *, upgrade: bool = True) -> Database:
-    """Open an encrypted district database with its raw key, upgrading its schema after a backup."""
+def open_district_engine(path: Path, key: bytes, *, upgrade: bool = True, read_only: bool = False) -> Database:
+    """Open an encrypted district database with its raw key, upgrading its schema after a backup.
+
+    ``read_only`` (a damaged database): nothing is upgraded, and neither sessions nor connections can write.
+    """
     check_database_file(path)
-    engine = open_sqlite_checked(district_url(path, key))
-    database = Database(engine=engine, kind="district", path=path, key=key)
+    engine = open_sqlite_checked(district_url(path, key), read_only=read_only)
+    database = Database(engine=engine, kind="district", path=path, read_only=read_only, key=key)
     try:
-        if upgrade:
+        if upgrade and not read_only:
             migrate.upgrade(engine, before_upgrade=lambda: backup.backup_before_migration(database))
         else:
             migrate.schema_status(engine)

@@ -4,7 +4,8 @@ District databases are SQLCipher files opened with a raw 256-bit key; hub databa
 PostgreSQL, chosen by SQLAlchemy URL. Every SQLite connection runs in WAL mode with ``synchronous=FULL``,
 foreign keys on and a busy timeout. Transactions are started by us, not by the driver: reads use a deferred
 ``BEGIN``; sessions made by :func:`writer` use ``BEGIN IMMEDIATE`` so two writers queue instead of failing
-half-way with "database is locked".
+half-way with "database is locked". An engine made with ``read_only=True`` (a damaged database) turns on
+``PRAGMA query_only`` on every SQLite connection, so nothing can write through it even by accident.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_MS = 15_000
 BEGIN_OPTION = "copdesk_begin"
+#: SQLite's result codes for a damaged file (the low byte of an extended code): SQLITE_CORRUPT, SQLITE_NOTADB.
+DAMAGE_CODES = frozenset({11, 26})
 
 
 def district_url(path: Path, key: bytes) -> URL:
@@ -41,10 +45,12 @@ def is_sqlite(url: URL | Engine) -> bool:
     return name == "sqlite"
 
 
-def make_engine(url: URL | str, **kwargs: Any) -> Engine:
-    """Create an engine with copdesk's connection settings for ``url``."""
+def make_engine(url: URL | str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """Create an engine with copdesk's connection settings for ``url`` (``read_only``: refuse every write)."""
     url = make_url(url) if isinstance(url, str) else url
     if not is_sqlite(url):
+        if read_only:
+            kwargs["execution_options"] = {**kwargs.get("execution_options", {}), "postgresql_readonly": True}
         return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     if not url.database or url.database == ":memory:":
         raise ValueError("copdesk databases are files; in-memory SQLite is not supported")
@@ -57,8 +63,14 @@ def make_engine(url: URL | str, **kwargs: Any) -> Engine:
         hide_parameters=True,  # statement parameters hold personal data: keep them out of errors and logs
         **kwargs,
     )
-    _install_sqlite_settings(engine)
+    _install_sqlite_settings(engine, read_only=read_only)
     return engine
+
+
+def is_damage_error(error: BaseException | None) -> bool:
+    """True for a driver error raised because a page of the file is damaged (or failed SQLCipher's HMAC)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in DAMAGE_CODES
 
 
 def writer(engine: Engine) -> Engine:
@@ -66,7 +78,7 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
 
 
-def _install_sqlite_settings(engine: Engine) -> None:
+def _install_sqlite_settings(engine: Engine, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start.
@@ -78,8 +90,18 @@ def _install_sqlite_settings(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA temp_store = MEMORY")
+            if read_only:  # last: the settings above may need to write the header
+                cursor.execute("PRAGMA query_only = ON")
         finally:
             cursor.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A SQLCipher connection that read a damaged page keeps failing, even on sound pages: drop that one
+        # connection (not the whole pool) so the rest of a damaged database can still be read.
+        if is_damage_error(context.original_exception):
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -3,6 +3,9 @@
 The window only knows screens through :class:`~copdesk.ui.screen.Screen`; the Records menu (New, Search, Save,
 Refresh) is sent to whichever screen is showing. Which screens exist depends on the services that exist and on
 what the signed-in role may do (see :func:`build_screens`).
+
+Once the window has been shown it checks the database file in the background (:meth:`MainWindow.check_database`);
+a damaged file switches the session to read-only under a red banner that names the newest sound backup.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,11 +25,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from copdesk import __version__
 from copdesk.services.context import ServiceContext
+from copdesk.services.health import HealthReport, HealthService
+from copdesk.ui.banner import Banner
+from copdesk.ui.dialogs import show_error
 from copdesk.ui.screen import Screen
 from copdesk.ui.settings import DeskSettings
 from copdesk.ui.tasks import Task
@@ -63,6 +70,21 @@ def build_screens(context: ServiceContext) -> list[Screen]:
     return screens
 
 
+def damage_explanation(report: HealthReport) -> tuple[str, str]:
+    """The read-only banner's headline and text for a damaged database, naming the newest sound backup."""
+    headline = "This database is damaged, so copdesk opened it read-only."
+    text = "You can look at records, but nothing can be saved. "
+    backup = report.newest_backup
+    if backup is None:
+        text += "No sound backup was found next to it — a district officer can restore the office's latest backup."
+    else:
+        taken = backup.taken_at.astimezone()
+        text += (
+            f"Newest backup: {backup.name} from {taken.day} {taken:%B %Y, %H:%M} — a district officer can restore it."
+        )
+    return headline, text
+
+
 def month_status_text(status: MonthStatus) -> str:
     """``"October 2025: open, 3 things to finish"`` / ``"October 2025: closed"``."""
     from copdesk.domain.months import Month
@@ -81,6 +103,8 @@ class MainWindow(QMainWindow):
 
     #: The window closed; True when the user asked to switch user (sign in again) rather than quit.
     closed = Signal(bool)
+    #: The database check finished (with its HealthReport); the window is read-only when it found damage.
+    database_checked = Signal(object)
 
     def __init__(
         self,
@@ -91,6 +115,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.context = context
+        #: True once the database check found damage: nothing can be saved in this session.
+        self.read_only = False
+        self._health_check_started = False
         self._settings = settings or DeskSettings()
         self._close_confirmed = False
         self._switching_user = False
@@ -106,12 +133,17 @@ class MainWindow(QMainWindow):
         for screen in screens if screens is not None else build_screens(context):
             self.add_screen(screen)
 
+        self.banner = Banner()
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.banner)
+        layout = QHBoxLayout()
         layout.setSpacing(0)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
         self._build_menus()
@@ -220,9 +252,9 @@ class MainWindow(QMainWindow):
             return
         screen = self.screens[row]
         self.stack.setCurrentWidget(screen)
-        self.new_action.setEnabled(screen.can_create)
+        self.new_action.setEnabled(screen.can_create and not self.read_only)
         self.search_action.setEnabled(screen.can_search)
-        self.save_action.setEnabled(screen.can_save)
+        self.save_action.setEnabled(screen.can_save and not self.read_only)
         screen.shown()
 
     def set_month_status(self, text: str) -> None:
@@ -247,6 +279,46 @@ class MainWindow(QMainWindow):
 
         if isinstance(status, MonthStatus):
             self.set_month_status(month_status_text(status))
+
+    # -- database health --------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The first time the window shows, check the database once it has painted (the check runs off-thread)."""
+        super().showEvent(event)
+        if not self._health_check_started:
+            self._health_check_started = True
+            QTimer.singleShot(0, self, self.check_database)
+
+    def check_database(self) -> None:
+        """Check the database file in the background; damage switches the session to read-only."""
+        if not self.context.can("org.view"):
+            return
+        service = HealthService(self.context)
+        Task(service.check, parent=self).on_success(self._database_checked).on_failure(
+            lambda error: self.statusBar().showMessage(f"The database check could not run: {error.message}", 10_000)
+        ).run()
+
+    def _database_checked(self, report: object) -> None:
+        if isinstance(report, HealthReport) and not report.ok:
+            self.enter_read_only(report)
+        self.database_checked.emit(report)
+
+    def enter_read_only(self, report: HealthReport) -> None:
+        """Refuse every save from now on and say why in a red banner under the menu bar."""
+        self.read_only = True
+        self.context.database.read_only = True
+        self.new_action.setEnabled(False)
+        self.save_action.setEnabled(False)
+        self.setWindowTitle(f"{self._title()} (read-only)")
+        headline, text = damage_explanation(report)
+        self.banner.show_message(headline, text, button="Details…", on_button=lambda: self.show_damage_details(report))
+
+    def show_damage_details(self, report: HealthReport) -> QMessageBox:
+        """What the check found, in plain sentences (non-blocking)."""
+        lines = [*report.problems]
+        if report.newest_backup is not None:
+            lines.append(f"The newest sound backup is {report.newest_backup.path}.")
+        lines.append("Until it is restored, records can be looked at, but not changed.")
+        return show_error(self, "\n\n".join(lines), title="The database is damaged")
 
     # -- leaving ----------------------------------------------------------------------------------------
     def _confirm_leaving(self, proceed: Callable[[], None]) -> None:
