@@ -23,7 +23,7 @@ from copdesk.services.accounts import AccountService
 from copdesk.services.audit import AuditService
 
 #: Modules that add their own commands: each has ``register(commands, hub_commands)``.
-COMMAND_MODULES: tuple[str, ...] = ("spreadsheet_commands", "print_commands")
+COMMAND_MODULES: tuple[str, ...] = ("spreadsheet_commands", "print_commands", "bundle_commands")
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2

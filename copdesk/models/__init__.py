@@ -14,6 +14,7 @@ from copdesk.models import (  # noqa: F401  (imported to register their tables)
     organisation,
     outreach,
     people,
+    sync,
     training,
     watch,
 )

@@ -5,6 +5,10 @@
 ``admin`` and ``analyst``, all with the password ``demo``. The data covers the last ``months`` full months
 (Pakistani names and places, complaint texts, some records in Urdu). Every one of those months is closed, so the
 figures are stored. The same seed always gives the same records.
+
+The world is enrolled (see ``copdesk.sync.demo_world``): the hub has its keys (``out/hub-profile.json``), every
+district's signing key is enrolled, and the hub has imported every month but the last, which each district has
+closed but not yet sent: try ``copdesk bundle export`` then ``copdesk hub import``.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from copdesk.services.setup import create_district, create_hub
 from copdesk.storage.bulk import bulk_insert
 from copdesk.storage.keyslots import OWASP_FLOOR_KDF
 from copdesk.storage.recording import SESSION_ACTOR
+from copdesk.sync.demo_world import DemoDistrict, enrol_and_exchange
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = ("clerk", "officer", "dpo")
@@ -116,11 +121,13 @@ def build_demo(
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     paths: list[Path] = []
+    enrolled: list[DemoDistrict] = []
     for place in choose_districts(districts, rng):
         path = folder / f"{place.code}.db"
         report(f"district {place.code} ({place.name_en})")
-        DistrictDemo(place, random.Random(f"{seed}:{place.code}"), period, today).write(path)
+        recovery = DistrictDemo(place, random.Random(f"{seed}:{place.code}"), period, today).write(path)
         paths.append(path)
+        enrolled.append(DemoDistrict(path, recovery))
     hub_target = hub_db or str(out / "hub.db")
     report("hub")
     hub = create_hub(
@@ -143,6 +150,8 @@ def build_demo(
             kdf=OWASP_FLOOR_KDF,
         )
     hub.database.dispose()
+    months_done = [str(m) for m in period]
+    enrol_and_exchange(out, hub_target, enrolled, months_done, DEMO_PASSWORD, report, kdf=OWASP_FLOOR_KDF)
     return DemoWorld(out, tuple(paths), hub_target, tuple(str(m) for m in period))
 
 
@@ -205,7 +214,7 @@ class DistrictDemo:
                 return value
 
     # -- the district -----------------------------------------------------------------------------------------
-    def write(self, path: Path) -> None:
+    def write(self, path: Path) -> str:
         suffixes = self.corpus["station_suffixes"]
         names = [f"{s['en']} {self.place.name_en}" for s in suffixes[: self.rng.randrange(4, 7)]]
         setup = create_district(
@@ -248,6 +257,7 @@ class DistrictDemo:
                 months.close(str(month))
         finally:
             database.dispose()
+        return setup.recovery_key
 
     def fill(self, session: Session) -> None:
         stations = list(session.query(Station).order_by(Station.name))

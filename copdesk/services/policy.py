@@ -88,6 +88,16 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "print.documents": DESK,
     "spreadsheet.export": DESK,
     "spreadsheet.import": DESK,
+    # monthly bundles (district) and the hub's side of the exchange
+    "bundle.view": DESK,
+    "bundle.manage": frozenset({DISTRICT}),
+    "bundle.export": frozenset({DISTRICT}),
+    "bundle.apply_feedback": frozenset({DISTRICT}),
+    "hub.view": HUB,
+    "hub.keys": frozenset({HUB_ADMIN}),
+    "hub.enrol": frozenset({HUB_ADMIN}),
+    "hub.import": HUB,
+    "hub.feedback": HUB,
 }
 
 
