@@ -7,24 +7,25 @@ between them and the main window, and closes the database when the window closes
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout
 
 from copdesk import __version__
 from copdesk.logs import configure_logging
-from copdesk.paths import data_dir, default_district_db
+from copdesk.paths import default_district_db
 from copdesk.services.context import ServiceContext
 from copdesk.ui.collector import GuiThreadCollector
 from copdesk.ui.crash_dialog import install_excepthook
 from copdesk.ui.login_dialog import LoginDialog
 from copdesk.ui.main_window import MainWindow
 from copdesk.ui.settings import DeskSettings
-from copdesk.ui.setup_wizard import SetupWizard
+from copdesk.ui.setup_wizard import DEMO_ACCOUNTS_HINT, SetupWizard, find_demo_database
 from copdesk.ui.theme import apply_theme
 
 log = logging.getLogger("copdesk.ui")
@@ -33,14 +34,35 @@ ORGANISATION = "copdesk"
 APPLICATION = "copdesk desk"
 
 
+#: The account prefilled when the demo is opened (the district officer sees every screen).
+DEMO_USERNAME = "dpo"
+DEMO_HINT_STYLE = "QLabel { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 3px; padding: 6px 8px; }"
+
+
 def demo_database() -> Path | None:
     """A demo district database, when a demo has been built into the data folder's ``demo`` folder.
 
     :func:`copdesk.services.demo.build_demo` writes ``<out>/districts/<CODE>.db``; the first one is offered.
+    The setup wizard makes the demo there on first use.
     """
-    folder = data_dir() / "demo" / "districts"
-    found = sorted(folder.glob("*.db")) if folder.is_dir() else []
-    return found[0] if found else None
+    return find_demo_database()
+
+
+def prepare_demo_login(dialog: LoginDialog) -> QLabel:
+    """Prefill the demo's district officer and show the demo accounts and their password above the form."""
+    dialog.username.setText(DEMO_USERNAME)
+    dialog.password.setFocus()
+    hint = QLabel(DEMO_ACCOUNTS_HINT)
+    hint.setObjectName("demoHint")
+    hint.setWordWrap(True)
+    hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    hint.setStyleSheet(DEMO_HINT_STYLE)
+    layout = dialog.layout()
+    assert isinstance(layout, QVBoxLayout)
+    position = layout.indexOf(dialog.error_label)
+    layout.insertWidget(position - 1 if position > 0 else layout.count(), hint)
+    dialog.setWindowTitle("Sign in to the copdesk demo")
+    return hint
 
 
 def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
@@ -65,6 +87,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     apply_theme(app)
     if app.findChild(GuiThreadCollector) is None:
+        # What is alive by now (the imported modules: SQLAlchemy, the models, Qt's wrappers) lives as long as the
+        # desk; left out of full collections, which would otherwise scan it each time and freeze the window ~0.3 s.
+        gc.freeze()
         GuiThreadCollector(app)
     return app
 
@@ -119,11 +144,18 @@ class DeskController(QObject):
     def _open_demo(self, path: object) -> None:
         if isinstance(path, Path):
             self.db_path = path
+            self.demo_path = path
             self.show_login()
 
+    def is_demo(self) -> bool:
+        """True when the desk is on the demo database."""
+        return self.demo_path is not None and self.db_path == self.demo_path
+
     def show_login(self) -> LoginDialog:
-        """The sign-in dialog."""
+        """The sign-in dialog (on the demo: with the demo accounts shown and ``dpo`` filled in)."""
         dialog = LoginDialog(self.db_path, settings=self.settings)
+        if self.is_demo():
+            prepare_demo_login(dialog)
         dialog.signed_in.connect(self.show_window)
         dialog.finished.connect(lambda _result: self._login_finished(dialog))
         self.login = dialog

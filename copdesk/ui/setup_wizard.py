@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from copdesk.domain.reference import District, Province, provinces
 from copdesk.errors import CopdeskError, ValidationError
-from copdesk.paths import default_district_db
+from copdesk.paths import data_dir, default_district_db
 from copdesk.services.accounts import check_username
 from copdesk.services.context import ServiceContext
 from copdesk.services.recovery_sheet import recovery_sheet_text, write_recovery_sheet
@@ -47,6 +48,44 @@ from copdesk.ui.theme import mono_font, set_role, urdu_font
 WELCOME, DISTRICT, STATIONS, OFFICER, LOCATION, RECOVERY = range(6)
 #: ``done()`` code when the user chose the demo database instead of setting up a district.
 DEMO_RESULT = 2
+#: How many months of records the demo made on first use covers (tests make it smaller to be quick).
+DEMO_MONTHS = 6
+#: Shown wherever the demo is opened.
+DEMO_ACCOUNTS_HINT = "Demo accounts: clerk, officer, dpo — password: demo"
+
+
+def demo_folder() -> Path:
+    """Where the desk keeps its demo: the ``demo`` folder of the per-user data folder."""
+    return data_dir() / "demo"
+
+
+def find_demo_database(folder: Path | None = None) -> Path | None:
+    """The demo's district database (``<folder>/districts/<CODE>.db``), when the demo has been made."""
+    districts = (folder or demo_folder()) / "districts"
+    found = sorted(districts.glob("*.db")) if districts.is_dir() else []
+    return found[0] if found else None
+
+
+def build_demo_database(folder: Path | None = None) -> Path:
+    """Make the demo (one district, :data:`DEMO_MONTHS` months of records) and return its district database.
+
+    Slow (a few seconds): run it in a task. The demo is made in a ``.building`` folder beside ``folder`` and
+    moved into place when complete, so a demo cut short (the computer switched off) is never offered.
+    """
+    from copdesk.services.demo import build_demo
+
+    target = folder or demo_folder()
+    existing = find_demo_database(target)
+    if existing is not None:
+        return existing
+    building = target.with_name(target.name + ".building")
+    if building.exists():
+        shutil.rmtree(building)  # what a demo cut short left behind
+    world = build_demo(building, districts=1, months=DEMO_MONTHS)
+    if target.exists():
+        shutil.rmtree(target)  # a demo folder without a district database: nothing worth keeping
+    building.rename(target)
+    return target / world.district_databases[0].relative_to(building)
 
 
 def _paragraph(text: str) -> QLabel:
@@ -56,7 +95,7 @@ def _paragraph(text: str) -> QLabel:
 
 
 class WelcomePage(QWizardPage):
-    """What copdesk is and what setting up involves; offers the demo when one is installed."""
+    """What copdesk is and what setting up involves; offers the demo (made on first use)."""
 
     def __init__(self, demo_path: Path | None) -> None:
         super().__init__()
@@ -76,18 +115,64 @@ class WelcomePage(QWizardPage):
                 "and keep it locked away. It is the only way in if every password is forgotten."
             )
         )
-        self.demo_button = QPushButton("Open the demo instead")
-        self.demo_button.setVisible(demo_path is not None and demo_path.exists())
-        layout.addSpacing(12)
+        layout.addSpacing(18)
+        heading = QLabel("Just looking, or training staff?")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        installed = demo_path is not None and demo_path.exists()
+        self.demo_note = _paragraph(
+            "The demo is a made-up district with several months of sample records, for trying copdesk out and for "
+            "training. Nothing typed in it reaches a real district."
+            + ("" if installed else " The first time, it takes a few seconds to make.")
+        )
+        layout.addWidget(self.demo_note)
+        self.demo_button = QPushButton("Open the demo")
+        self.demo_button.setToolTip(DEMO_ACCOUNTS_HINT)
         demo_row = QHBoxLayout()
         demo_row.addWidget(self.demo_button)
         demo_row.addStretch(1)
         layout.addLayout(demo_row)
-        demo_note = _paragraph("The demo is a made-up district with sample records, for training.")
-        set_role(demo_note, "muted")
-        demo_note.setVisible(self.demo_button.isVisible())
-        layout.addWidget(demo_note)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(360)
+        self.progress.hide()
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
         layout.addStretch(1)
+        self._busy = False
+
+    @property
+    def busy(self) -> bool:
+        """True while the demo is being made."""
+        return self._busy
+
+    def set_busy(self, busy: bool) -> None:
+        """Show progress while the demo is being made; nothing else can be pressed meanwhile."""
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self.demo_button.setEnabled(not busy)
+        if busy:
+            self.say("Making the demo district… this takes a few seconds.", "muted")
+        self.completeChanged.emit()
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.CancelButton).setEnabled(not busy)
+
+    def say(self, text: str, role: str) -> None:
+        """Show a line under the demo button ('' hides it)."""
+        self.status.setText(text)
+        set_role(self.status, role)
+        self.status.setVisible(bool(text))
+
+    def isComplete(self) -> bool:  # noqa: N802
+        """Next waits while the demo is being made."""
+        return not self._busy
 
 
 class DistrictPage(QWizardPage):
@@ -571,7 +656,7 @@ class SetupWizard(QWizard):
         ):
             self.setPage(number, page)
         self.setStartId(WELCOME)
-        self.welcome_page.demo_button.clicked.connect(self._open_demo)
+        self.welcome_page.demo_button.clicked.connect(self.open_demo)
         self.currentIdChanged.connect(self._page_changed)
 
     @property
@@ -592,8 +677,32 @@ class SetupWizard(QWizard):
         """Where the database is (or will be)."""
         return self.location_page.db_path()
 
-    def _open_demo(self) -> None:
-        self.demo_requested.emit(self.demo_path)
+    def open_demo(self) -> None:
+        """Open the demo: at once when it exists, else after making it in a task (a few seconds)."""
+        page = self.welcome_page
+        if page.busy:
+            return
+        existing = self.demo_path if self.demo_path is not None and self.demo_path.exists() else None
+        existing = existing or find_demo_database()
+        if existing is not None:
+            self._demo_ready(existing)
+            return
+        page.set_busy(True)
+
+        def failed(error: CopdeskError) -> None:
+            page.say(f"The demo could not be made: {error.message}", "field-error")
+
+        def done() -> None:
+            if self.result() != DEMO_RESULT:
+                page.set_busy(False)
+                if not page.status.text() or page.status.property("role") == "muted":
+                    page.say("The demo could not be made. The details are in the log.", "field-error")
+
+        Task(build_demo_database, parent=self).on_success(self._demo_ready).on_failure(failed).on_done(done).run()
+
+    def _demo_ready(self, path: Path) -> None:
+        self.demo_path = path
+        self.demo_requested.emit(path)
         self.done(DEMO_RESULT)
 
     def _page_changed(self, page_id: int) -> None:
@@ -636,8 +745,8 @@ class SetupWizard(QWizard):
         Task(create, parent=self).on_success(created).on_failure(failed).on_done(done).run()
 
     def reject(self) -> None:
-        """Refuse to close while the district is being made or its recovery sheet is unsaved."""
-        if self.location_page.busy:
+        """Refuse to close while the district or the demo is being made, or the recovery sheet is unsaved."""
+        if self.location_page.busy or self.welcome_page.busy:
             return
         if self.setup is not None and not self.recovery_page.confirm.isChecked():
             show_error(

@@ -1,26 +1,36 @@
-"""First-run setup, driven page by page, creating a real encrypted district database."""
+"""First-run setup, driven page by page, creating a real encrypted district database; or the demo, made on first use."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QWizard
+import shiboken6
+from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
+from copdesk.errors import StorageError
+from copdesk.paths import data_dir
+from copdesk.services import demo
 from copdesk.services.auth import login_district
 from copdesk.services.organisation import OrganisationService
 from copdesk.storage.keyslots import KeySlotFile
+from copdesk.ui.app import DeskController, demo_database
 from copdesk.ui.forms import password_advice
+from copdesk.ui.login_dialog import LoginDialog
 from copdesk.ui.setup_wizard import (
+    DEMO_MONTHS,
     DEMO_RESULT,
     DISTRICT,
     LOCATION,
     OFFICER,
     RECOVERY,
     STATIONS,
+    WELCOME,
     SetupWizard,
+    find_demo_database,
 )
 
 from .conftest import GUI_MARKS, message_boxes
@@ -160,21 +170,114 @@ def test_the_location_page_refuses_an_existing_file(wizard: SetupWizard, tmp_pat
     assert not wizard.location_page.isComplete()
 
 
-def test_the_demo_is_offered_only_when_it_is_installed(qtbot: QtBot, tmp_path: Path) -> None:
-    without = SetupWizard(demo_path=tmp_path / "missing.db")
-    qtbot.addWidget(without)
-    assert without.welcome_page.demo_button.isHidden()
-
+def test_the_demo_opens_at_once_when_it_is_there(qtbot: QtBot, tmp_path: Path) -> None:
     demo = tmp_path / "demo.db"
     demo.write_bytes(b"")
     wizard = SetupWizard(demo_path=demo)
     qtbot.addWidget(wizard)
     wizard.show()
-    assert not wizard.welcome_page.demo_button.isHidden()
+    assert wizard.welcome_page.demo_button.isVisible()
+    assert "takes a few seconds" not in wizard.welcome_page.demo_note.text()
     with qtbot.waitSignal(wizard.demo_requested) as signal:
         wizard.welcome_page.demo_button.click()
     assert signal.args == [demo]
     assert wizard.result() == DEMO_RESULT
+
+
+@pytest.fixture
+def quick_demo(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, dict[str, object]]]:
+    """``build_demo`` calls made by the desk (each really run, with one month of records to be quick)."""
+    calls: list[tuple[Path, dict[str, object]]] = []
+    real = demo.build_demo
+
+    def quick(out: Path, **options: Any) -> demo.DemoWorld:
+        calls.append((out, dict(options)))
+        return real(out, **{**options, "months": 1})
+
+    monkeypatch.setattr(demo, "build_demo", quick)
+    return calls
+
+
+def test_the_desk_makes_the_demo_on_first_use_and_signs_in_to_it(
+    qtbot: QtBot,
+    tmp_path: Path,
+    quick_demo: list[tuple[Path, dict[str, object]]],
+    wait_tasks: Callable[[], None],
+) -> None:
+    home = data_dir()
+    (home / "demo").mkdir()
+    (home / "demo" / "notes.txt").write_text("a demo folder without a database")
+    (home / "demo.building").mkdir()
+    (home / "demo.building" / "LHR.db").write_bytes(b"cut short")
+    quits: list[int] = []
+    controller = DeskController(
+        tmp_path / "none.db", demo_path=demo_database(), quit_application=lambda: quits.append(1)
+    )
+    assert controller.demo_path is None
+    controller.start()
+    wizard = controller.wizard
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    page = wizard.welcome_page
+    assert page.demo_button.isVisible() and page.demo_button.text() == "Open the demo"
+    assert "takes a few seconds" in page.demo_note.text()
+
+    page.demo_button.click()
+    assert page.busy and page.progress.isVisible() and not page.demo_button.isEnabled()
+    assert "Making the demo district" in page.status.text()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.reject()  # no closing while the demo is being made
+    assert wizard.isVisible()
+
+    qtbot.waitUntil(lambda: controller.login is not None, timeout=60_000)
+    assert quick_demo == [(home / "demo.building", {"districts": 1, "months": DEMO_MONTHS})]
+    assert DEMO_MONTHS == 6
+    login = controller.login
+    assert isinstance(login, LoginDialog) and login.isVisible()
+    assert login.db_path.parent == home / "demo" / "districts" and login.db_path.exists()
+    assert demo_database() == login.db_path
+    assert not (home / "demo.building").exists() and not (home / "demo" / "notes.txt").exists()
+    assert controller.wizard is None and quits == []
+    assert login.username.text() == "dpo"
+    hint = login.findChild(QLabel, "demoHint")
+    assert isinstance(hint, QLabel) and hint.isVisible()
+    assert hint.text() == "Demo accounts: clerk, officer, dpo — password: demo"
+
+    login.password.setText("demo")
+    login.sign_in()
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=20_000)
+    window = controller.window
+    assert window is not None and window.context.actor.username == "dpo"
+    assert window.screen_keys()[0] == "dashboard"
+    wait_tasks()
+    window.switch_user()  # signing in again on the demo still shows its accounts
+    wait_tasks()
+    again = controller.login
+    assert isinstance(again, LoginDialog) and again.findChild(QLabel, "demoHint") is not None
+    again.reject()
+    assert quits == [1]
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window) and not shiboken6.isValid(again))  # deleted, not leaked
+
+
+def test_a_demo_that_cannot_be_made_is_explained_on_the_welcome_page(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, wait_tasks: Callable[[], None]
+) -> None:
+    def full_disk(out: Path, **options: Any) -> demo.DemoWorld:
+        raise StorageError("The disk is full.")
+
+    monkeypatch.setattr(demo, "build_demo", full_disk)
+    wizard = SetupWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.welcome_page.demo_button.click()
+    wait_tasks()
+    page = wizard.welcome_page
+    assert page.status.text() == "The demo could not be made: The disk is full."
+    assert not page.busy and page.demo_button.isEnabled()
+    assert wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    assert wizard.isVisible() and wizard.currentId() == WELCOME
+    assert find_demo_database() is None
 
 
 @pytest.mark.parametrize(
