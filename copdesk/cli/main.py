@@ -142,16 +142,20 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_hub_init(args: argparse.Namespace) -> int:
+    from copdesk.services.hub import HubService
     from copdesk.services.setup import create_hub
 
-    ctx = create_hub(
-        args.db,
-        admin_username=session.username(args.user),
-        admin_name=args.name,
-        admin_password=session.new_password("Password for the hub administrator: "),
-    )
-    ctx.database.dispose()
+    password = session.new_password("Password for the hub administrator: ")
+    ctx = create_hub(args.db, admin_username=session.username(args.user), admin_name=args.name, admin_password=password)
+    try:
+        hub = HubService(ctx)
+        fingerprint = hub.init_keys(password, args.hub_name).fingerprint
+        profile = hub.write_profile(Path(args.out), password)
+    finally:
+        ctx.database.dispose()
     print(f"Hub database created: {args.db}")
+    print(f"Hub keys created for {args.hub_name}. Fingerprint to give the districts: {fingerprint}")
+    print(f"Public profile for district setup written to {profile}")
     return 0
 
 
@@ -255,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     hub_init = hub.add_parser("init", help="create the hub database and its first administrator")
     _db_options(hub_init)
     hub_init.add_argument("--name", required=True, help="the administrator's name")
+    hub_init.add_argument("--hub-name", default="Federal COP Hub", help="the hub's name shown to districts")
+    hub_init.add_argument("--out", default=".", help="folder for the public profile file (default: here)")
     hub_init.set_defaults(handler=_cmd_hub_init)
     for module in COMMAND_MODULES:
         import_module(f"copdesk.cli.{module}").register(commands, hub)

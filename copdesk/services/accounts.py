@@ -177,6 +177,10 @@ class AccountService(Service):
                 slots = _slots(self.ctx.database)
                 slots.remove_account(username)
                 slots.save()
+            else:
+                from copdesk.services.hub import drop_key_slot  # hub.py imports this module
+
+                drop_key_slot(session, username)
 
     @requires("account.enable")
     def enable(self, username: str, new_password: str) -> None:
@@ -213,15 +217,22 @@ class AccountService(Service):
                     password_hasher().verify(account.password_hash or "", old_password)
                 except Exception:
                     raise AuthenticationError("The old password is wrong.") from None
-            self._set_password(session, account, new_password)
+            self._set_password(session, account, new_password, old_password)
 
-    def _set_password(self, session: Session, account: Account, password: str) -> None:
+    def _set_password(self, session: Session, account: Account, password: str, old_password: str | None = None) -> None:
         database = self.ctx.database
         account.password_changed_at = self.ctx.now()
         account.failed_logins = 0
         account.locked_until = None
         if database.kind == "hub":
             account.password_hash = password_hasher().hash(password)
+            # The hub keys are wrapped per account: keep access across one's own change, drop it on a reset.
+            from copdesk.services.hub import drop_key_slot, rewrap_key_slot  # hub.py imports this module
+
+            if old_password is None:
+                drop_key_slot(session, account.username)
+            else:
+                rewrap_key_slot(session, account.username, old_password, password)
         else:
             slots = _slots(database)
             slots.set_password(account.username, password, _key(database))

@@ -12,6 +12,7 @@ from copdesk.models.accounts import Role
 from copdesk.models.base import DatabaseState
 from copdesk.models.organisation import Station
 from copdesk.services.accounts import add_account
+from copdesk.services.bundles import provision_identity
 from copdesk.services.context import Actor, ServiceContext
 from copdesk.storage.audit_chain import append_entry
 from copdesk.storage.database import create_district_engine, open_hub_engine
@@ -88,6 +89,7 @@ def create_district(
             append_entry(session, account.username, "district_created", "district", district.code)
             for name in names:
                 session.add(Station(name=name))
+            provision_identity(session, key, district.code, recovery_key)
     except BaseException:
         database.dispose()
         for leftover in (db_path, slot_file_path, *db_path.parent.glob(db_path.name + "-*")):

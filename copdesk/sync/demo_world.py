@@ -50,7 +50,6 @@ def enrol_and_exchange(
             ctx = login_district(district.path, "dpo", password)
             try:
                 service = BundleService(ctx)
-                service.set_up(district.recovery_key)
                 service.install_hub_profile(profile_path.read_bytes(), profile.fingerprint)
                 files = service.write_enrolment(exchange / "enrolment")
                 hub.enrol(files.request.read_bytes(), files.fingerprint)

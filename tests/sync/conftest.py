@@ -236,7 +236,6 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
             ctx = setup.context
             ctx.clock = fixed_clock
             service = BundleService(ctx)
-            service.set_up(setup.recovery_key)
             service.install_hub_profile(profile_path.read_bytes(), profile.fingerprint)
             files = service.write_enrolment(folder / "enrolment")
             hub_service.enrol(files.request.read_bytes(), files.fingerprint)
