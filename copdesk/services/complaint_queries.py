@@ -8,23 +8,41 @@ search goes through the FTS5 index, and on SQLite the query is shaped so that th
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from copdesk.domain.complaint_workflow import OPEN_STATUSES, ComplaintStatus
 from copdesk.domain.text import fts_match_expression
 from copdesk.errors import ValidationError
 from copdesk.models.complaints import Complaint
+from copdesk.models.organisation import Officer, Station
+from copdesk.models.people import Person
 from copdesk.services.complaint_rules import parse_category, parse_channel, parse_status
 from copdesk.services.filters import as_filter_bool, as_month, check_filters
-from copdesk.services.paging import PageRequest, apply_search, count_rows
+from copdesk.services.paging import PageRequest, count_rows
 from copdesk.storage.fts import fts_table
+from copdesk.storage.fts import matches as search_clause
 
-__all__ = ["COMPLAINT_FILTERS", "COMPLAINT_SORTS", "complaints_query", "count_complaints", "filter_terms"]
+__all__ = [
+    "AGAINST_STATION",
+    "COMPLAINT_FILTERS",
+    "COMPLAINT_SORTS",
+    "STATION",
+    "complaint_terms",
+    "complaints_query",
+    "count_complaints",
+    "filter_terms",
+    "sort_key",
+    "stream_complaints",
+]
+
+#: The station handling a complaint and the station complained about, as joined by :func:`stream_complaints`.
+STATION = aliased(Station, name="station")
+AGAINST_STATION = aliased(Station, name="against_station")
 
 _ROWID: ColumnElement[int] = literal_column("complaints.rowid")
 _FTS_ROWID: ColumnElement[int] = literal_column("complaints_fts.rowid")
@@ -139,25 +157,89 @@ def filter_terms(request: PageRequest, today: date, *, indexed: bool = True) -> 
     return terms
 
 
-def complaints_query(session: Session, request: PageRequest, today: date, lookup_limit: int) -> Select[Any]:
-    """The complaints selected by the request's filters and search (unsorted, unwindowed).
+def complaint_terms(
+    session: Session, request: PageRequest, today: date, lookup_limit: int
+) -> tuple[list[ColumnElement[bool]], bool]:
+    """The WHERE terms selecting the request's complaints, and whether other terms may use an index.
 
     On SQLite a search chooses its plan by how many rows match (the FTS5 count is cheap). Up to ``lookup_limit``
     matches (``complaints.SEARCH_LOOKUP_LIMIT``) are fetched by rowid and sorted: no other term may use an index
-    then. More matches are found by walking an index in list order and keeping the rows whose rowid the search
-    returned, which reaches a first page without reading every match: the rowid term may not use its index then.
+    then (the flag is False). More matches are found by walking an index in list order and keeping the rows
+    whose rowid the search returned, which reaches a first page without reading every match: the rowid term may
+    not use its index then.
     """
-    query = select(Complaint)
     search = _fts_search(session, request.search)
     if search is None:
         terms = [Complaint.deleted_at.is_(None), *filter_terms(request, today)]
-        return apply_search(query.where(*terms), Complaint, session, request.search)
-    matches, rowids = search
-    if matches <= lookup_limit:
+        clause = search_clause(Complaint, request.search, session.get_bind().dialect.name)
+        return (terms if clause is None else [*terms, clause]), True
+    found, rowids = search
+    if found <= lookup_limit:
         terms = [_column("deleted_at", False).is_(None), *filter_terms(request, today, indexed=False)]
-        return query.where(*terms, _ROWID.in_(rowids))
+        return [*terms, _ROWID.in_(rowids)], False
     terms = [Complaint.deleted_at.is_(None), *filter_terms(request, today)]
-    return query.where(*terms, _column("rowid", False).in_(rowids))
+    return [*terms, _column("rowid", False).in_(rowids)], True
+
+
+def complaints_query(session: Session, request: PageRequest, today: date, lookup_limit: int) -> Select[Any]:
+    """The complaints selected by the request's filters and search (unsorted, unwindowed).
+
+    See :func:`complaint_terms` for the plan.
+    """
+    terms, _ = complaint_terms(session, request, today, lookup_limit)
+    return select(Complaint).where(*terms)
+
+
+def sort_key(request: PageRequest) -> str:
+    """The request's sort key (one of :data:`COMPLAINT_SORTS`, ``received_on`` by default)."""
+    key = request.sort or "received_on"
+    if key not in COMPLAINT_SORTS:
+        raise ValidationError(f"Cannot sort by {key!r}.")
+    return key
+
+
+def stream_complaints(
+    session: Session,
+    request: PageRequest,
+    today: date,
+    lookup_limit: int,
+    fields: Sequence[str],
+    batch: int,
+) -> Iterator[list[Sequence[Any]]]:
+    """Every complaint the request selects, in list order, ``batch`` rows at a time.
+
+    A row holds the complaint's ``fields``, then the names of its station, of the station complained about and
+    of the assigned officer, and the complainant's name, CNIC and mobile (``None`` where there is none): the
+    station, officer and person are outer-joined, so the joins add no complaint and drop none.
+
+    The order is the list's (the sort key, then the unique tracking number, as :meth:`ComplaintService.page`
+    sorts), with the list's plan (:func:`complaint_terms`). One query reads the complaints' keys in that order
+    as a cursor, without OFFSET; each batch of keys then fetches its rows with the names. So the complaints are
+    filtered and ordered once (an index walk for the default order; for a sort key no index serves, one sort of
+    the keys, where paging by keyset would sort the table again for every batch), and no more than a batch of
+    rows is held at a time. Run it inside one read transaction: then every batch sees the same snapshot.
+    """
+    key = sort_key(request)
+    terms, indexed = complaint_terms(session, request, today, lookup_limit)
+    sort, tie = _column(key, indexed), _column("tracking_no", indexed)
+    order = [sort.desc(), tie.desc()] if request.descending else [sort.asc(), tie.asc()]
+    # The key: the rowid on SQLite (an integer, the table's own b-tree), the id elsewhere.
+    record_key = _ROWID if session.get_bind().dialect.name == "sqlite" else Complaint.id
+    ids = select(record_key).select_from(Complaint).where(*terms).order_by(*order)
+    names = [STATION.name, AGAINST_STATION.name, Officer.name, Person.name, Person.cnic, Person.mobile]
+    rows = (
+        select(record_key, *[getattr(Complaint, name) for name in fields], *names)
+        .select_from(Complaint)
+        .outerjoin(STATION, STATION.id == Complaint.station_id)
+        .outerjoin(AGAINST_STATION, AGAINST_STATION.id == Complaint.against_station_id)
+        .outerjoin(Officer, Officer.id == Complaint.assigned_officer_id)
+        .outerjoin(Person, Person.id == Complaint.complainant_person_id)
+    )
+    connection = session.connection()
+    for chunk in connection.execution_options(yield_per=batch).execute(ids).partitions():
+        wanted = [complaint for (complaint,) in chunk]
+        found = {row[0]: row[1:] for row in connection.execute(rows.where(record_key.in_(wanted)))}
+        yield [found[complaint] for complaint in wanted if complaint in found]
 
 
 def count_complaints(session: Session, request: PageRequest, today: date, lookup_limit: int) -> int:

@@ -11,6 +11,7 @@ The drafts and views live in :mod:`copdesk.services.complaint_views`, the intake
 from __future__ import annotations
 
 import uuid
+from collections.abc import Generator
 from datetime import date
 from typing import Any
 
@@ -33,7 +34,15 @@ from copdesk.errors import NotFound, StorageError, ValidationError, WorkflowErro
 from copdesk.models.base import DatabaseState
 from copdesk.models.complaints import Complaint, ComplaintCounter, ComplaintEvent, ComplaintEventKind
 from copdesk.models.organisation import Officer
-from copdesk.services.complaint_queries import COMPLAINT_FILTERS, COMPLAINT_SORTS, complaints_query, count_complaints
+from copdesk.services.complaint_queries import (
+    COMPLAINT_FILTERS,
+    COMPLAINT_SORTS,
+    complaints_query,
+    count_complaints,
+    filter_terms,
+    sort_key,
+    stream_complaints,
+)
 from copdesk.services.complaint_rules import (
     EARLIEST_RECEIVED_ON,
     MAX_DESCRIPTION,
@@ -47,10 +56,12 @@ from copdesk.services.complaint_rules import (
     load_station,
 )
 from copdesk.services.complaint_views import (
+    VIEW_FIELDS,
     ComplaintDraft,
     ComplaintEdit,
     ComplaintEventView,
     ComplaintView,
+    ComplaintViewBuilder,
     complaint_views,
     event_view,
 )
@@ -68,6 +79,7 @@ __all__ = [
     "MAX_LOCATION",
     "MAX_NOTE",
     "SEARCH_LOOKUP_LIMIT",
+    "STREAM_BATCH",
     "ComplaintDraft",
     "ComplaintEdit",
     "ComplaintEventView",
@@ -79,6 +91,8 @@ __all__ = [
 #: Up to this many search matches, a list fetches the matching rows and sorts them; above it, it walks the date
 #: index instead (see :func:`copdesk.services.complaint_queries.complaints_query`). Read at each call.
 SEARCH_LOOKUP_LIMIT = 2_000
+#: Rows read per query by :meth:`ComplaintService.stream`.
+STREAM_BATCH = 2_000
 
 
 class ComplaintService(Service):
@@ -136,6 +150,30 @@ class ComplaintService(Service):
             )
             complaints = list(session.scalars(window(query, request)))
             return Page(offset=request.offset, rows=complaint_views(self.ctx, session, complaints))
+
+    @requires("complaint.view")
+    def stream(self, request: PageRequest, batch: int = STREAM_BATCH) -> Generator[ComplaintView, None, None]:
+        """Every complaint the request selects, in list order: what :meth:`page` shows, window after window.
+
+        For exports: the request's offset and limit are ignored. The complaints are filtered and ordered once,
+        by a query that reads their keys as a cursor (no OFFSET), and fetched ``batch`` at a time as plain rows
+        with the names joined, not as ORM records (see :func:`~copdesk.services.complaint_queries.stream_complaints`).
+        It all runs in one read transaction, so the whole list is one consistent snapshot, and memory does not
+        grow with the number of complaints. The request is checked at once; the rows are read as the iterator is
+        consumed (close it to stop early).
+        """
+        if batch < 1:
+            raise ValidationError("A batch is at least one row.", "batch")
+        sort_key(request)
+        filter_terms(request, self.ctx.today())
+        return self._stream(request, batch)
+
+    def _stream(self, request: PageRequest, batch: int) -> Generator[ComplaintView, None, None]:
+        build = ComplaintViewBuilder(self.ctx).build
+        with self.ctx.read() as session:
+            for rows in stream_complaints(session, request, self.ctx.today(), SEARCH_LOOKUP_LIMIT, VIEW_FIELDS, batch):
+                for row in rows:
+                    yield build(*row)
 
     @requires("complaint.view")
     def overdue(self, as_of: date | None = None) -> list[ComplaintView]:

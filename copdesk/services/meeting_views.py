@@ -502,21 +502,52 @@ def meeting_summary(row: Any) -> MeetingSummary:
     """A row of the meetings list: (meeting, committee, station name, members present)."""
     meeting: Meeting = row[0]
     committee: Committee = row[1]
-    status = MeetingStatus(meeting.status)
-    kind = CommitteeType(committee.type)
+    return summary_of(
+        meeting.id,
+        meeting.version,
+        committee.id,
+        committee.name,
+        committee.type,
+        committee.station_id,
+        row[2],
+        meeting.held_on,
+        meeting.start_time,
+        meeting.venue,
+        meeting.status,
+        row[3],
+    )
+
+
+def summary_of(
+    id: uuid.UUID,
+    version: int,
+    committee_id: uuid.UUID,
+    committee_name: str,
+    committee_type: str,
+    station_id: uuid.UUID,
+    station_name: str,
+    held_on: date,
+    start_time: time | None,
+    venue: str,
+    status: str,
+    members_present: int | None,
+) -> MeetingSummary:
+    """A row of the meetings list from plain values (the stored type and status; ``None`` present: none)."""
+    state = MeetingStatus(status)
+    kind = CommitteeType(committee_type)
     return MeetingSummary(
-        id=meeting.id,
-        version=meeting.version,
-        committee_id=committee.id,
-        committee_name=committee.name,
+        id=id,
+        version=version,
+        committee_id=committee_id,
+        committee_name=committee_name,
         committee_type=kind,
         committee_type_label=kind.label,
-        station_id=committee.station_id,
-        station_name=row[2],
-        held_on=meeting.held_on,
-        start_time=meeting.start_time,
-        venue=meeting.venue,
-        status=status,
-        status_label=status.label,
-        members_present=int(row[3] or 0),
+        station_id=station_id,
+        station_name=station_name,
+        held_on=held_on,
+        start_time=start_time,
+        venue=venue,
+        status=state,
+        status_label=state.label,
+        members_present=int(members_present or 0),
     )

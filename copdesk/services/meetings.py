@@ -14,7 +14,7 @@ signed-in user in :mod:`copdesk.services.meeting_rules` and the list queries in
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -36,12 +36,20 @@ from copdesk.models.meetings import (
     MemberAttendance,
     OfficerAttendance,
 )
-from copdesk.models.organisation import Officer, Station
+from copdesk.models.organisation import Officer
 from copdesk.models.people import Gender, Person
 from copdesk.services.committees import active_on, load_committee
 from copdesk.services.context import Service, requires
 from copdesk.services.fields import as_choice, check_version, clean_line, clean_text, require_date
-from copdesk.services.meeting_lists import due_committees, meetings_query, open_actions_query
+from copdesk.services.meeting_lists import (
+    MEETING_SORTS,
+    check_meetings_request,
+    due_committees,
+    meeting_sort,
+    meetings_query,
+    open_actions_query,
+    stream_meetings,
+)
 from copdesk.services.meeting_rules import (
     DESIGNATION_MAX,
     FOLLOW_UP_PREFIX,
@@ -89,6 +97,7 @@ from copdesk.services.meeting_views import (
     meeting_summary,
     meeting_view,
     officers_present,
+    summary_of,
 )
 from copdesk.services.paging import Page, PageRequest, apply_sort, count_rows, window
 from copdesk.services.people import as_gender
@@ -104,6 +113,7 @@ __all__ = [
     "MINUTES_MAX",
     "NATURE_MAX",
     "OWNER_TEXT_MAX",
+    "STREAM_BATCH",
     "VENUE_MAX",
     "ActionItemDraft",
     "ActionItemView",
@@ -122,6 +132,10 @@ __all__ = [
     "OfficerPresentView",
     "follow_up_text",
 ]
+
+
+#: Rows read per query by :meth:`MeetingService.stream`.
+STREAM_BATCH = 2_000
 
 
 class MeetingService(Service):
@@ -635,16 +649,33 @@ class MeetingService(Service):
     @requires("meeting.view")
     def page(self, request: PageRequest) -> Page[MeetingSummary]:
         """A window of meetings, sorted by ``held_on`` (default), ``committee``, ``station`` or ``status``."""
-        sorts: dict[str, Any] = {
-            "held_on": Meeting.held_on,
-            "committee": Committee.name,
-            "station": Station.name,
-            "status": Meeting.status,
-        }
         with self.ctx.read() as session:
-            query = apply_sort(meetings_query(session, request), request, sorts, "held_on", Meeting.id)
+            query = apply_sort(meetings_query(session, request), request, MEETING_SORTS, "held_on", Meeting.id)
             rows = session.execute(window(query, request)).all()
             return Page(request.offset, [meeting_summary(r) for r in rows])
+
+    @requires("meeting.view")
+    def stream(self, request: PageRequest, batch: int = STREAM_BATCH) -> Generator[MeetingSummary, None, None]:
+        """Every meeting the request selects, in list order: what :meth:`page` shows, window after window.
+
+        For exports: the request's offset and limit are ignored. The meetings are filtered and ordered once, by a
+        query that reads their ids as a cursor (no OFFSET), and fetched ``batch`` at a time as plain rows, with the
+        members present counted per batch (see :func:`~copdesk.services.meeting_lists.stream_meetings`). It all
+        runs in one read transaction, so the whole list is one consistent snapshot, and memory does not grow with
+        the number of meetings. The request is checked at once; the rows are read as the iterator is consumed
+        (close it to stop early).
+        """
+        if batch < 1:
+            raise ValidationError("A batch is at least one row.", "batch")
+        meeting_sort(request)
+        check_meetings_request(request)
+        return self._stream(request, batch)
+
+    def _stream(self, request: PageRequest, batch: int) -> Generator[MeetingSummary, None, None]:
+        with self.ctx.read() as session:
+            for rows in stream_meetings(session, request, batch):
+                for row in rows:
+                    yield summary_of(*row)
 
     @requires("meeting.view")
     def meetings_due(self, station_id: uuid.UUID | None = None) -> list[DueCommittee]:

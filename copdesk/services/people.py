@@ -8,12 +8,13 @@ shown through :mod:`copdesk.services.privacy`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, literal_column, select
 from sqlalchemy.orm import Session
 
 from copdesk.domain.identity import normalise_cnic, normalise_mobile
@@ -25,7 +26,16 @@ from copdesk.services.filters import check_filters
 from copdesk.services.paging import Page, PageRequest, apply_search, apply_sort, count_rows, window
 from copdesk.services.privacy import show_cnic, show_contact, show_mobile
 
-__all__ = ["DuplicateCnic", "PeopleService", "PersonDraft", "PersonView", "as_gender", "new_person", "search_query"]
+__all__ = [
+    "STREAM_BATCH",
+    "DuplicateCnic",
+    "PeopleService",
+    "PersonDraft",
+    "PersonView",
+    "as_gender",
+    "new_person",
+    "search_query",
+]
 
 NAME_MAX = 120
 ADDRESS_MAX = 500
@@ -33,6 +43,23 @@ _SORTS: dict[str, ColumnElement[Any]] = {
     "name": Person.name.expression,
     "created_at": Person.created_at.expression,
 }
+#: Rows read per query by :meth:`PeopleService.stream`.
+STREAM_BATCH = 2_000
+#: The columns a :class:`PersonView` is built from, in the order ``PeopleService._build`` takes them.
+_VIEW_FIELDS = (
+    "id",
+    "version",
+    "name",
+    "father_name",
+    "gender",
+    "cnic",
+    "mobile",
+    "address",
+    "created_at",
+    "updated_at",
+)
+_person_values = attrgetter(*_VIEW_FIELDS)
+_GENDERS = {gender.value: gender for gender in Gender}
 
 
 def as_gender(value: Gender | str) -> Gender:
@@ -131,17 +158,34 @@ class PeopleService(Service):
     """Recording, finding and correcting members of the public."""
 
     def _view(self, person: Person) -> PersonView:
+        return self._build(*_person_values(person))
+
+    def _build(
+        self,
+        id: uuid.UUID,
+        version: int,
+        name: str,
+        father_name: str,
+        gender: str,
+        cnic: str | None,
+        mobile: str | None,
+        address: str,
+        created_at: datetime,
+        updated_at: datetime,
+    ) -> PersonView:
+        """A view from the :data:`_VIEW_FIELDS` values of a person (an ORM record or a row of a stream)."""
+        ctx = self.ctx
         return PersonView(
-            id=person.id,
-            version=person.version,
-            name=show_contact(self.ctx, person.name),
-            father_name=show_contact(self.ctx, person.father_name),
-            gender=Gender(person.gender),
-            cnic=show_cnic(self.ctx, person.cnic),
-            mobile=show_mobile(self.ctx, person.mobile),
-            address=show_contact(self.ctx, person.address),
-            created_at=person.created_at,
-            updated_at=person.updated_at,
+            id=id,
+            version=version,
+            name=show_contact(ctx, name),
+            father_name=show_contact(ctx, father_name),
+            gender=_GENDERS.get(gender) or Gender(gender),
+            cnic=show_cnic(ctx, cnic),
+            mobile=show_mobile(ctx, mobile),
+            address=show_contact(ctx, address),
+            created_at=created_at,
+            updated_at=updated_at,
         )
 
     @staticmethod
@@ -257,3 +301,39 @@ class PeopleService(Service):
             query = apply_sort(self._query(session, request), request, _SORTS, "name", Person.id.expression)
             people = session.scalars(window(query, request)).all()
             return Page(request.offset, [self._view(p) for p in people])
+
+    @requires("person.view")
+    def stream(self, request: PageRequest, batch: int = STREAM_BATCH) -> Generator[PersonView, None, None]:
+        """Every person the request selects, in list order: what :meth:`page` shows, window after window.
+
+        For exports: the request's offset and limit are ignored. One query reads the ids in list order (sort key,
+        then id) as a cursor, without OFFSET, so the list is sorted once (no index serves these sorts); each
+        ``batch`` of ids then fetches its rows as plain values, not ORM records. It all runs in one read
+        transaction, so the whole list is one consistent snapshot, and memory does not grow with the number of
+        people. The request is checked at once; the rows are read as the iterator is consumed (close it to stop
+        early).
+        """
+        if batch < 1:
+            raise ValidationError("A batch is at least one row.", "batch")
+        key = request.sort or "name"
+        if key not in _SORTS:
+            raise ValidationError(f"Cannot sort by {key!r}.")
+        self._filters(select(Person), request.filters)
+        return self._stream(request, _SORTS[key], batch)
+
+    def _stream(self, request: PageRequest, sort: ColumnElement[Any], batch: int) -> Generator[PersonView, None, None]:
+        tie = Person.id.expression
+        order = [sort.desc(), tie.desc()] if request.descending else [sort.asc(), tie.asc()]
+        build = self._build
+        with self.ctx.read() as session:
+            # The key: the rowid on SQLite (an integer, the table's own b-tree), the id elsewhere.
+            key = literal_column("people.rowid") if session.get_bind().dialect.name == "sqlite" else tie
+            ids = self._query(session, request).with_only_columns(key).select_from(Person).order_by(*order)
+            rows = select(key, *[getattr(Person, name) for name in _VIEW_FIELDS])
+            connection = session.connection()
+            for chunk in connection.execution_options(yield_per=batch).execute(ids).partitions():
+                wanted = [person for (person,) in chunk]
+                found = {row[0]: row[1:] for row in connection.execute(rows.where(key.in_(wanted)))}
+                for person in wanted:
+                    if person in found:
+                        yield build(*found[person])

@@ -1,8 +1,10 @@
 """Excel export of the desk's lists, and import of people, watch volunteers and committee members.
 
-Export pages through the list services 1,000 rows at a time (never loading a table) and streams the rows into
-the workbook, so what the export shows is exactly what the list screen shows: the same filters, search, sort
-and privacy masking (a clerk's export has masked CNICs).
+Export streams the rows of a list into the workbook without ever loading a table: through the list service's
+``stream`` where it has one (complaints, people, meetings: one read transaction, so the file is one consistent
+snapshot, read in batches without OFFSET), else through its ``page`` 1,000 rows at a time. What the export shows
+is exactly what the list screen shows: the same filters, search, sort and privacy masking (a clerk's export has
+masked CNICs).
 
 Import reads a clerk's sheet (see :mod:`copdesk.spreadsheets.reader`), maps its columns to fields
 (:mod:`copdesk.spreadsheets.mapping`), and checks every row by the same rules as the forms: the person's
@@ -17,7 +19,7 @@ sheet's other details for that person are not applied); rows without a CNIC alwa
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -564,19 +566,23 @@ class SpreadsheetService(Service):
         if out.suffix.lower() != ".xlsx":
             raise ValidationError("Save the export as an Excel Workbook, with a name ending in .xlsx.", "out")
         title, columns, total, rows = self._export_spec(kind, request)
-        return write_xlsx(out, title, columns, rows, progress, total)
+        try:
+            return write_xlsx(out, title, columns, rows, progress, total)
+        finally:
+            if isinstance(rows, Generator):  # a stream ends its read transaction now, even when cancelled
+                rows.close()
 
     def _export_spec(self, kind: str, request: PageRequest) -> tuple[str, Sequence[Column[Any]], int, Iterable[Any]]:
         ctx = self.ctx
         if kind == "complaints":
             complaints = ComplaintService(ctx)
-            return "Complaints", _COMPLAINT_COLUMNS, complaints.count(request), _paged(complaints.page, request)
+            return "Complaints", _COMPLAINT_COLUMNS, complaints.count(request), complaints.stream(request)
         if kind == "people":
             people = PeopleService(ctx)
-            return "People", _PEOPLE_COLUMNS, people.count(request), _paged(people.page, request)
+            return "People", _PEOPLE_COLUMNS, people.count(request), people.stream(request)
         if kind == "meetings":
             meetings = MeetingService(ctx)
-            return "Meetings", _MEETING_COLUMNS, meetings.count(request), _paged(meetings.page, request)
+            return "Meetings", _MEETING_COLUMNS, meetings.count(request), meetings.stream(request)
         if kind == "watch_groups":
             watch = WatchService(ctx)
             return "Watch groups", _GROUP_COLUMNS, watch.count(request), _paged(watch.page, request)

@@ -52,6 +52,14 @@ from copdesk.ui.meeting_editor import ActionDoneDialog, MeetingEditor
 from copdesk.ui.paged_model import RIGHT, Column, PagedTableModel
 from copdesk.ui.rows_model import RowsTableModel
 from copdesk.ui.screen import Screen
+from copdesk.ui.spreadsheet_dialogs import (
+    SpreadsheetImportWizard,
+    add_to_count_line,
+    can_import,
+    export_button,
+    list_request,
+    open_import_wizard,
+)
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import set_role
 
@@ -288,6 +296,10 @@ class CommitteeDetail(QWidget):
         self.remove_member_button.clicked.connect(self.remove_member)
         for button in (self.add_member_button, self.end_member_button, self.remove_member_button):
             button.setVisible(self.can_update)
+        self.import_members_button = QPushButton("Import members…")
+        self.import_members_button.setToolTip("Add members from a clerk's spreadsheet (.xlsx or .xls)")
+        self.import_members_button.setVisible(can_import(context, "committee_members"))
+        self.import_members_button.clicked.connect(lambda _checked=False: self.import_members())
         self.roster_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.roster_count = QLabel("")
         set_role(self.roster_count, "muted")
@@ -300,7 +312,11 @@ class CommitteeDetail(QWidget):
         left.setContentsMargins(0, 0, 8, 0)
         left.addLayout(roster_heading)
         left.addWidget(self.roster_table, 1)
-        left.addLayout(_buttons(self.add_member_button, self.end_member_button, self.remove_member_button))
+        left.addLayout(
+            _buttons(
+                self.add_member_button, self.import_members_button, self.end_member_button, self.remove_member_button
+            )
+        )
 
         self.meeting_model = PagedTableModel(
             self.meetings, COMMITTEE_MEETING_COLUMNS, self, query=ListQuery(sort="held_on", descending=True)
@@ -442,6 +458,7 @@ class CommitteeDetail(QWidget):
         dissolved = committee is not None and committee.dissolved_on is not None
         self.dissolve_button.setEnabled(committee is not None and not dissolved)
         self.add_member_button.setEnabled(committee is not None)
+        self.import_members_button.setEnabled(committee is not None and not dissolved)
         self.end_member_button.setEnabled(member is not None and member.left_on is None)
         self.remove_member_button.setEnabled(member is not None)
         self.schedule_button.setEnabled(committee is not None)
@@ -491,6 +508,21 @@ class CommitteeDetail(QWidget):
             can_create_person=self.context.can("person.create"),
         )
         return self._open(dialog, lambda m: f"{getattr(m, 'name', 'The member')} added to {committee.name}.")
+
+    def import_members(self) -> SpreadsheetImportWizard | None:
+        """Open the import wizard for this committee's members; the roster loads again after an import."""
+        committee = self.committee
+        if committee is None:
+            return None
+
+        def imported(_result: object) -> None:
+            self.load_roster()
+            self.committee_changed.emit()
+
+        target = "committee_members"
+        return open_import_wizard(
+            self, self.context, target, committee_id=committee.id, into=committee.name, on_imported=imported
+        )
 
     def end_membership(self) -> EndMembershipDialog | None:
         """Record that the selected member left."""
@@ -685,6 +717,8 @@ class MeetingsPanel(ListScreen):
         self.schedule_button.setVisible(context.can("meeting.create"))
         self.schedule_button.clicked.connect(self.schedule_requested.emit)
         self.toolbar.addWidget(self.schedule_button)
+        self.export_button = export_button(self, context, "meetings", lambda: list_request(self))
+        add_to_count_line(self, self.export_button)
 
     def current_filters(self) -> dict[str, Any]:
         """Committee, station, status and date filters, when chosen."""

@@ -429,6 +429,10 @@ class RegisteredBanner(QFrame):
         self.copy_button.setAutoDefault(False)
         self.new_button = QPushButton("New complaint")
         self.new_button.setAutoDefault(False)
+        #: Shown by the screen when the user may print (it opens the receipt's print preview).
+        self.print_button = QPushButton("Print receipt…")
+        self.print_button.setAutoDefault(False)
+        self.print_button.hide()
         words = QVBoxLayout()
         words.setSpacing(2)
         words.addWidget(self.caption)
@@ -438,6 +442,7 @@ class RegisteredBanner(QFrame):
         layout.setContentsMargins(16, 10, 16, 10)
         layout.addLayout(words, 1)
         layout.addWidget(self.copy_button)
+        layout.addWidget(self.print_button)
         layout.addWidget(self.new_button)
         self.copy_button.clicked.connect(self.copy)
 

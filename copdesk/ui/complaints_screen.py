@@ -60,6 +60,8 @@ from copdesk.ui.dialogs import confirm
 from copdesk.ui.list_screen import ListScreen
 from copdesk.ui.list_state import ListQuery
 from copdesk.ui.paged_model import Column, ModelIndex, PagedTableModel, display_text
+from copdesk.ui.print_preview import PrintPreviewDialog, preview_receipt
+from copdesk.ui.spreadsheet_dialogs import export_button, list_request
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import MUTED_COLOUR, set_role
 
@@ -179,7 +181,7 @@ class ComplaintTableModel(PagedTableModel):
         )
         if role not in styled or not index.isValid() or not 0 <= index.column() < self.columnCount():
             return super().data(index, role)
-        row = self.row_object(index.row())
+        row = self.shown_row(index.row())
         overdue = isinstance(row, ComplaintView) and row.is_overdue
         if role == Qt.ItemDataRole.ToolTipRole:
             text = super().data(index, role)
@@ -376,11 +378,17 @@ class ComplaintDialog(QDialog):
         self.close_button = QPushButton("Close window")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.accept)
+        self.print_button = QPushButton("Print receipt…")
+        self.print_button.setAutoDefault(False)
+        self.print_button.setToolTip("The complainant's receipt with the tracking number, in English or Urdu")
+        self.print_button.setVisible(context.can("print.documents"))
+        self.print_button.clicked.connect(lambda _checked=False: self.print_receipt())
         bottom = QHBoxLayout()
         bottom.addWidget(self.steps_caption)
         bottom.addLayout(self.steps_row)
         bottom.addWidget(self.no_steps)
         bottom.addStretch(1)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(self.close_button)
 
         layout = QVBoxLayout(self)
@@ -402,6 +410,10 @@ class ComplaintDialog(QDialog):
         label = QLabel(text)
         set_role(label, "muted")
         return label
+
+    def print_receipt(self) -> PrintPreviewDialog:
+        """Open the print preview of the complainant's receipt."""
+        return preview_receipt(self, self.context, self.view.id)
 
     # -- showing --------------------------------------------------------------------------------------
     def show_view(self, view: ComplaintView) -> None:
@@ -655,6 +667,7 @@ class ComplaintsScreen(ListScreen):
             self,
             query=ListQuery(sort="received_on", descending=True),
             today=context.today,
+            fetch_in_background=True,
         )
         self.table.setModel(self.model)
         self.table.setItemDelegate(DirectionalDelegate(self.table))
@@ -737,6 +750,8 @@ class ComplaintsScreen(ListScreen):
         footer.addWidget(self.legend)
         footer.addSpacing(12)
         footer.addWidget(self.escalate_button)
+        self.export_button = export_button(self, context, "complaints", lambda: list_request(self))
+        footer.addWidget(self.export_button)
         self.body.addLayout(footer)
         self.reloaded.connect(self._count_overdue)
         self.load_stations()
@@ -821,8 +836,16 @@ class ComplaintsScreen(ListScreen):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._registered)
         dialog.finished.connect(self._intake_finished)
+        dialog.banner.print_button.setVisible(self.context.can("print.documents"))
+        dialog.banner.print_button.clicked.connect(lambda _checked=False: self.print_registered(dialog))
         self.intake = dialog
         dialog.open()
+
+    def print_registered(self, dialog: IntakeDialog) -> PrintPreviewDialog | None:
+        """Open the print preview of the receipt of the complaint just registered in ``dialog``."""
+        if dialog.registered is None:
+            return None
+        return preview_receipt(dialog, self.context, dialog.registered.id)
 
     def _open_intake(self) -> IntakeDialog | None:
         dialog = self.intake

@@ -1,13 +1,15 @@
 """A reusable list screen: search box, filters, a record count and a lazy table of records.
 
-Typing in the search box waits 250 ms for the typing to stop, then counts the matches on a worker thread and
-shows the first rows; pages after that are fetched as the user scrolls (see :mod:`copdesk.ui.paged_model`).
+Typing in the search box waits 250 ms for the typing to stop, then fetches the first page and counts the
+matches on worker threads and shows the rows as soon as they arrive; pages after that are fetched on worker
+threads as the user scrolls (see :mod:`copdesk.ui.paged_model`), so the window never waits for the database.
 Double-click or Enter opens the record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -31,6 +33,13 @@ from copdesk.ui.tasks import Task
 from copdesk.ui.theme import set_role
 
 SEARCH_DELAY_MS = 250
+
+
+@dataclass
+class _Latest:
+    """The newest reload's number, read by workers to skip a search the user has already typed past."""
+
+    generation: int = 0
 
 
 class RecordTableView(QTableView):
@@ -91,8 +100,11 @@ class ListScreen(Screen):
         super().__init__(parent)
         self._noun = noun
         self._generation = 0
+        self._latest = _Latest()
         self._loaded_once = False
-        self.model = PagedTableModel(source, columns, self, query=ListQuery(sort=default_sort))
+        self.model = PagedTableModel(
+            source, columns, self, query=ListQuery(sort=default_sort), fetch_in_background=True
+        )
 
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(search_placeholder)
@@ -165,28 +177,70 @@ class ListScreen(Screen):
         self._search_timer.start()
 
     def reload(self) -> None:
-        """Count the matches off the GUI thread, then show them; older counts still running are ignored."""
+        """Fetch the first page and count the matches, both off the GUI thread and side by side.
+
+        The first rows are shown as soon as they arrive (the count line says "Counting…" until the count is in;
+        a million rows take longer to count than to page). Work for a search the user has already typed past is
+        skipped when a worker gets to it, and results of older searches are ignored.
+        """
         self._search_timer.stop()
         self._generation += 1
         generation = self._generation
-        query: ListQuery = self.model.query.searching(self.search_box.text(), self.current_filters())
+        latest = self._latest
+        latest.generation = generation
+        model = self.model
+        query: ListQuery = model.query.searching(self.search_box.text(), self.current_filters())
         self.count_label.setText("Counting…")
+        arrived: dict[str, Any] = {}
 
-        def counted(total: int) -> None:
-            if generation != self._generation:
+        def first_page() -> list[Any] | None:
+            return model.rows_for(query) if latest.generation == generation else None
+
+        def count() -> int | None:
+            return model.count_for(query) if latest.generation == generation else None
+
+        def current() -> bool:
+            return generation == self._generation and "done" not in arrived
+
+        def done(total: int) -> None:
+            arrived["done"] = True
+            self._counted(total)
+
+        def page_arrived(rows: list[Any] | None) -> None:
+            if rows is None or not current():
                 return
-            self._loaded_once = True
-            self.problem_label.hide()
-            self.model.show(query, total)
-            self.count_label.setText(count_text(total, *self._noun))
-            self.reloaded.emit(total)
+            arrived["rows"] = rows
+            if "total" in arrived:
+                model.show(query, arrived["total"], rows)
+                done(arrived["total"])
+            else:
+                model.show(query, len(rows), rows)  # the count follows
+                self.problem_label.hide()
+
+        def counted(total: int | None) -> None:
+            if total is None or not current():
+                return
+            arrived["total"] = total
+            if "rows" in arrived:
+                model.set_total(total)
+                done(total)
+            elif total == 0:
+                model.show(query, 0)
+                done(0)
 
         def failed(error: CopdeskError) -> None:
             if generation == self._generation:
                 self.count_label.setText("")
                 self._show_problem(error.message)
 
-        Task(lambda: self.model.count_for(query), parent=self).on_success(counted).on_failure(failed).run()
+        Task(first_page, parent=self).on_success(page_arrived).on_failure(failed).run()
+        Task(count, parent=self).on_success(counted).on_failure(failed).run()
+
+    def _counted(self, total: int) -> None:
+        self._loaded_once = True
+        self.problem_label.hide()
+        self.count_label.setText(count_text(total, *self._noun))
+        self.reloaded.emit(total)
 
     def _show_problem(self, message: str) -> None:
         self.problem_label.setText(message)

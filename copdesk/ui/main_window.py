@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import platform
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -55,19 +55,30 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("training_screen", "TrainingScreen", "training.view"),
     ("people_screen", "PeopleScreen", "person.view"),
     ("months_screen", "MonthsScreen", "month.view"),
+    ("bundles_screen", "BundlesScreen", "bundle.view"),
     ("settings_screen", "SettingsScreen", "account.change_own_password"),
 )
 
 
-def build_screens(context: ServiceContext) -> list[Screen]:
-    """The screens this account can use, in sidebar order."""
-    screens: list[Screen] = []
+def screen_types(context: ServiceContext) -> list[type[Screen]]:
+    """The kinds of screen this account can use, in sidebar order."""
+    types: list[type[Screen]] = []
     for module_name, class_name, action in SCREENS:
         if not context.can(action) or importlib.util.find_spec(f"copdesk.ui.{module_name}") is None:
             continue
         module = importlib.import_module(f"copdesk.ui.{module_name}")
-        screens.append(getattr(module, class_name)(context))
-    return screens
+        types.append(getattr(module, class_name))
+    return types
+
+
+def build_screens(context: ServiceContext) -> list[Screen]:
+    """The screens this account can use, in sidebar order."""
+    return [make_screen(screen_type, context) for screen_type in screen_types(context)]
+
+
+def make_screen(screen_type: type[Screen], context: ServiceContext) -> Screen:
+    """A screen of this kind for the signed-in account (every screen class takes the service context)."""
+    return cast(Callable[[ServiceContext], Screen], screen_type)(context)
 
 
 def damage_explanation(report: HealthReport) -> tuple[str, str]:
@@ -126,12 +137,19 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setFixedWidth(200)
+        self.sidebar.setFixedWidth(214)  # wide enough for "Committees & meetings"
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget()
-        self.screens: list[Screen] = []
-        for screen in screens if screens is not None else build_screens(context):
-            self.add_screen(screen)
+        # A screen is made the first time it is shown (the window opens faster); until then a blank page
+        # stands in for it in the stack.
+        self._screen_types: list[type[Screen]] = []
+        self._made: dict[int, Screen] = {}
+        if screens is not None:
+            for screen in screens:
+                self.add_screen(screen)
+        else:
+            for screen_type in screen_types(context):
+                self._add_entry(screen_type, None)
 
         self.banner = Banner()
         central = QWidget()
@@ -157,15 +175,42 @@ class MainWindow(QMainWindow):
         district = f" — {self.context.district_code}" if self.context.district_code else ""
         return f"copdesk{district}"
 
+    @property
+    def screens(self) -> list[Screen]:
+        """The screens made so far (a screen is made when first shown), in sidebar order."""
+        return [self._made[row] for row in sorted(self._made)]
+
     def add_screen(self, screen: Screen) -> None:
         """Add a screen to the sidebar and the stack."""
-        item = QListWidgetItem(self.style().standardIcon(screen.icon), screen.title)
-        item.setData(Qt.ItemDataRole.UserRole, screen.key)
+        self._add_entry(type(screen), screen)
+
+    def _add_entry(self, screen_type: type[Screen], screen: Screen | None) -> None:
+        shown = screen if screen is not None else screen_type
+        item = QListWidgetItem(self.style().standardIcon(shown.icon), shown.title)
+        item.setData(Qt.ItemDataRole.UserRole, shown.key)
         item.setSizeHint(QSize(180, 40))
         self.sidebar.addItem(item)
-        self.stack.addWidget(screen)
-        self.screens.append(screen)
+        self._screen_types.append(screen_type)
+        self.stack.addWidget(screen if screen is not None else QWidget())
+        if screen is not None:
+            self._adopt(len(self._screen_types) - 1, screen)
+
+    def _adopt(self, row: int, screen: Screen) -> None:
+        self._made[row] = screen
         screen.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+
+    def _screen_at(self, row: int) -> Screen:
+        """The screen in sidebar row ``row``, made now if it has not been shown before."""
+        screen = self._made.get(row)
+        if screen is None:
+            screen = make_screen(self._screen_types[row], self.context)
+            stand_in = self.stack.widget(row)
+            self.stack.insertWidget(row, screen)
+            if stand_in is not None:
+                self.stack.removeWidget(stand_in)
+                stand_in.deleteLater()
+            self._adopt(row, screen)
+        return screen
 
     def _action(
         self,
@@ -227,7 +272,7 @@ class MainWindow(QMainWindow):
         state = self._settings.window_state
         if state is not None:
             self.restoreState(state)
-        keys = [screen.key for screen in self.screens]
+        keys = self.screen_keys()
         last = self._settings.last_screen
         self.sidebar.setCurrentRow(keys.index(last) if last in keys else 0)
 
@@ -240,7 +285,7 @@ class MainWindow(QMainWindow):
 
     def screen_keys(self) -> list[str]:
         """The keys of the screens in the sidebar, in order."""
-        return [screen.key for screen in self.screens]
+        return [str(self.sidebar.item(row).data(Qt.ItemDataRole.UserRole)) for row in range(self.sidebar.count())]
 
     def show_screen(self, key: str) -> Screen:
         """Switch to the screen with this key."""
@@ -248,9 +293,9 @@ class MainWindow(QMainWindow):
         return self.current_screen()
 
     def _screen_chosen(self, row: int) -> None:
-        if not 0 <= row < len(self.screens):
+        if not 0 <= row < len(self._screen_types):
             return
-        screen = self.screens[row]
+        screen = self._screen_at(row)
         self.stack.setCurrentWidget(screen)
         self.new_action.setEnabled(screen.can_create and not self.read_only)
         self.search_action.setEnabled(screen.can_search)
@@ -331,7 +376,7 @@ class MainWindow(QMainWindow):
                 return
             screen = pending.pop(0)
             self.stack.setCurrentWidget(screen)
-            self.sidebar.setCurrentRow(self.screens.index(screen))
+            self.sidebar.setCurrentRow(next(row for row, made in self._made.items() if made is screen))
             screen.maybe_close(next_screen)
 
         next_screen()

@@ -75,6 +75,7 @@ from copdesk.ui.dialogs import confirm, show_error
 from copdesk.ui.forms import FieldForm
 from copdesk.ui.list_screen import RecordTableView
 from copdesk.ui.paged_model import Column
+from copdesk.ui.print_preview import PrintPreviewDialog, preview_minutes
 from copdesk.ui.rows_model import RowsTableModel
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import BASE_POINT_SIZE, OK_COLOUR, UI_FAMILY, URDU_FAMILY, WARNING_COLOUR, set_invalid, set_role
@@ -508,13 +509,16 @@ class MeetingEditor(QWidget):
         self.reopen_button.clicked.connect(self.reopen)
         self.delete_button = QPushButton("Delete…")
         self.delete_button.clicked.connect(self.ask_delete)
+        self.print_button = QPushButton("Print minutes…")
+        self.print_button.setVisible(False)
+        self.print_button.clicked.connect(lambda _checked=False: self.print_minutes())
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(self.back_button)
         top.addWidget(self.heading)
         top.addWidget(self.status_label)
         top.addStretch(1)
-        for button in (self.delete_button, self.reopen_button, self.close_button, self.save_button):
+        for button in (self.print_button, self.delete_button, self.reopen_button, self.close_button, self.save_button):
             top.addWidget(button)
 
         self.subtitle = QLabel("")
@@ -978,6 +982,12 @@ class MeetingEditor(QWidget):
         self.close_button.setVisible(not closed and self.can_close)
         self.reopen_button.setVisible(closed and self.can_reopen)
         self.delete_button.setVisible(not closed and self.can_delete)
+        # A meeting not closed yet prints as draft minutes (the document says so on its first page).
+        self.print_button.setVisible(self.context.can("print.documents"))
+        self.print_button.setText("Print minutes…" if closed else "Print draft minutes…")
+        self.print_button.setToolTip(
+            "The minutes as signed and filed" if closed else "A draft of the minutes: the meeting is not closed yet"
+        )
         for widget in (
             self.add_guest_button,
             self.remove_guest_button,
@@ -1001,6 +1011,20 @@ class MeetingEditor(QWidget):
             widget.setVisible(self.can_update)
         self._update_part_buttons()
         self._edited()
+
+    def print_minutes(self) -> PrintPreviewDialog | None:
+        """Open the print preview of the minutes as saved (unsaved changes are saved first)."""
+        view = self.view
+        if view is None:
+            return None
+        if self._editable() and self.is_dirty():
+
+            def print_saved() -> None:
+                self.print_minutes()
+
+            self.save(then=print_saved)
+            return None
+        return preview_minutes(self, self.context, view.id)
 
     def _editable(self) -> bool:
         return self.view is not None and self.view.status is MeetingStatus.PLANNED and self.can_update

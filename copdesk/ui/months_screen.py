@@ -48,6 +48,7 @@ from copdesk.ui.dialogs import confirm, show_error, show_info
 from copdesk.ui.forms import FormDialog
 from copdesk.ui.list_screen import RecordTableView
 from copdesk.ui.paged_model import Column
+from copdesk.ui.print_preview import PrintPreviewDialog, preview_monthly_report
 from copdesk.ui.rows_model import RowsTableModel
 from copdesk.ui.screen import Screen
 from copdesk.ui.tasks import Task
@@ -317,6 +318,11 @@ class MonthsScreen(Screen):
         actions.addWidget(self.close_button)
         actions.addWidget(self.reopen_button)
         actions.addWidget(self.action_note, 1)
+        self.report_button = QPushButton("Monthly report…")
+        self.report_button.setToolTip("The month's COP report for the district: figures, charts and outreach")
+        self.report_button.setVisible(context.can("print.documents") and context.can("figures.view"))
+        self.report_button.clicked.connect(lambda _checked=False: self.print_report())
+        actions.addWidget(self.report_button)
 
         self.checks_caption = _bold(QLabel("Checks"))
         self.checks_summary = QLabel("")
@@ -560,6 +566,12 @@ class MonthsScreen(Screen):
             self._note(blocker, "field-warning")
         else:
             self._note("Every check passes: the month can be closed.", "field-ok")
+
+    def print_report(self) -> PrintPreviewDialog | None:
+        """Open the print preview of the chosen month's COP report."""
+        if not self._selected:
+            return None
+        return preview_monthly_report(self, self.context, self._selected)
 
     def _note(self, text: str, role: str) -> None:
         self.action_note.setText(text)

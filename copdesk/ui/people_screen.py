@@ -36,6 +36,13 @@ from copdesk.ui.dialogs import confirm, show_error
 from copdesk.ui.forms import FieldForm
 from copdesk.ui.list_screen import ListScreen
 from copdesk.ui.paged_model import Column
+from copdesk.ui.spreadsheet_dialogs import (
+    add_to_count_line,
+    can_import,
+    export_button,
+    list_request,
+    open_import_wizard,
+)
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import set_role
 
@@ -417,7 +424,18 @@ class PeopleScreen(ListScreen):
         self.new_button.setEnabled(self.can_create)
         self.new_button.clicked.connect(self.new_record)
         self.toolbar.addWidget(self.new_button)
+        self.import_button = QPushButton("Import from Excel…")
+        self.import_button.setToolTip("Add people from a clerk's spreadsheet (.xlsx or .xls)")
+        self.import_button.setVisible(can_import(context, "people"))
+        self.import_button.clicked.connect(self.import_people)
+        self.toolbar.addWidget(self.import_button)
+        self.export_button = export_button(self, context, "people", lambda: list_request(self))
+        add_to_count_line(self, self.export_button)
         self.dialog: PersonDialog | None = None
+
+    def import_people(self) -> QWidget:
+        """Open the import wizard for people; the list loads again after an import."""
+        return open_import_wizard(self, self.context, "people", on_imported=lambda _result: self.reload())
 
     def current_filters(self) -> dict[str, Any]:
         """The gender filter, when one is chosen."""

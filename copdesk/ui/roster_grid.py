@@ -66,6 +66,7 @@ from copdesk.services.watch import (
 from copdesk.ui.dialogs import show_error
 from copdesk.ui.forms import index_of
 from copdesk.ui.paged_model import ModelIndex
+from copdesk.ui.print_preview import PrintPreviewDialog, preview_roster
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, set_role
 from copdesk.ui.watch_dialogs import AssignDialog, FillWeekDialog, ShiftDialog, TurnoutDialog
@@ -610,6 +611,10 @@ class RosterPanel(QWidget):
         self.week_edit.dateChanged.connect(self._week_chosen)
         self.station_filter.currentIndexChanged.connect(lambda _index: self.load())
         self.fill_button.clicked.connect(self.fill_week)
+        self.print_button = QPushButton("Print roster…")
+        self.print_button.setToolTip("The duty roster of the week shown, for the station chosen")
+        self.print_button.setVisible(context.can("print.documents"))
+        self.print_button.clicked.connect(lambda _checked=False: self.print_roster())
 
         toolbar = QHBoxLayout()
         toolbar.setSpacing(8)
@@ -626,6 +631,7 @@ class RosterPanel(QWidget):
         toolbar.addWidget(station_caption)
         toolbar.addWidget(self.station_filter)
         toolbar.addStretch(1)
+        toolbar.addWidget(self.print_button)
         toolbar.addWidget(self.fill_button)
 
         self.report_label = QLabel("")
@@ -714,6 +720,10 @@ class RosterPanel(QWidget):
     def week_start(self) -> date:
         """The Monday of the week shown."""
         return self._week
+
+    def print_roster(self) -> PrintPreviewDialog:
+        """Open the print preview of the week's roster (the station chosen, or all stations)."""
+        return preview_roster(self, self.context, self.week_start, self.station_id())
 
     def set_stations(self, stations: Sequence[StationView]) -> None:
         """Fill the station filter (keeping the choice)."""

@@ -45,6 +45,14 @@ from copdesk.ui.paged_model import CENTRE, Column
 from copdesk.ui.roster_grid import RosterPanel, week_start_of
 from copdesk.ui.rows_model import RowsTableModel
 from copdesk.ui.screen import Screen
+from copdesk.ui.spreadsheet_dialogs import (
+    SpreadsheetImportWizard,
+    add_to_count_line,
+    can_import,
+    export_button,
+    list_request,
+    open_import_wizard,
+)
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import set_role
 from copdesk.ui.watch_dialogs import (
@@ -176,6 +184,10 @@ class GroupDetail(QWidget):
         self.add_button = QPushButton("Add volunteer…")
         self.add_button.clicked.connect(self.add_volunteer)
         self.add_button.setVisible(self.can_manage)
+        self.import_button = QPushButton("Import volunteers…")
+        self.import_button.setToolTip("Add this group's volunteers from a clerk's spreadsheet (.xlsx or .xls)")
+        self.import_button.setVisible(can_import(context, "volunteers"))
+        self.import_button.clicked.connect(lambda _checked=False: self.import_volunteers())
         # Only officers record police verification: clerks do not get the button at all.
         self.verify_button: QPushButton | None = None
         if self.can_verify:
@@ -192,6 +204,7 @@ class GroupDetail(QWidget):
         volunteers_row.addWidget(self.show_left)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.import_button)
         if self.verify_button is not None:
             buttons.addWidget(self.verify_button)
         buttons.addWidget(self.leave_button)
@@ -268,6 +281,20 @@ class GroupDetail(QWidget):
 
         Task(lambda: service.volunteers(group.id, include_left), parent=self).on_success(show).run()
 
+    def import_volunteers(self) -> SpreadsheetImportWizard | None:
+        """Open the import wizard for this group's volunteers; the list loads again after an import."""
+        group = self.group
+        if group is None:
+            return None
+
+        def imported(_result: object) -> None:
+            self.load_volunteers()
+            self.changed.emit()
+
+        return open_import_wizard(
+            self, self.context, "volunteers", group_id=group.id, into=group.name, on_imported=imported
+        )
+
     def selected(self) -> VolunteerView | None:
         """The selected volunteer."""
         index = self.table.currentIndex()
@@ -286,6 +313,7 @@ class GroupDetail(QWidget):
         group, volunteer = self.group, self.selected()
         self.edit_button.setEnabled(group is not None)
         self.add_button.setEnabled(group is not None and group.active)
+        self.import_button.setEnabled(group is not None and group.active)
         if self.verify_button is not None:
             self.verify_button.setEnabled(volunteer is not None and volunteer.active)
         self.leave_button.setEnabled(volunteer is not None and volunteer.active)
@@ -386,6 +414,8 @@ class GroupsPanel(ListScreen):
         self.new_button.setVisible(self.can_manage)
         self.new_button.clicked.connect(self.new_record)
         self.toolbar.addWidget(self.new_button)
+        self.export_button = export_button(self, context, "watch_groups", lambda: list_request(self))
+        add_to_count_line(self, self.export_button)
 
         self.detail = GroupDetail(context)
         self.detail.changed.connect(self._detail_changed)

@@ -1,9 +1,9 @@
-"""SpreadsheetService.export_list: every list kind, paging, masking, filters, progress, policy."""
+"""SpreadsheetService.export_list: every list kind, streaming and paging, masking, filters, progress, policy."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from copdesk.errors import NotFound, PermissionDenied, ValidationError
 from copdesk.models.accounts import Role
 from copdesk.models.committees import CommitteeType, MemberRole
-from copdesk.models.organisation import Station
+from copdesk.models.organisation import Officer, Station
 from copdesk.models.people import Person
 from copdesk.services.committees import CommitteeDraft, CommitteeService, MemberDraft
 from copdesk.services.complaints import ComplaintDraft, ComplaintService
@@ -91,7 +91,7 @@ def test_complaints_filters_and_search_are_the_lists_own(clerk: ServiceContext, 
         service.export_list("complaints", PageRequest(filters={"colour": "red"}), tmp_path / "x.xlsx")
 
 
-def test_a_long_list_is_paged_through_in_order(
+def test_a_long_list_is_streamed_in_order(
     clerk: ServiceContext, district_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with district_db.writer(info={SESSION_ACTOR: "dpo"}) as session:
@@ -103,24 +103,96 @@ def test_a_long_list_is_paged_through_in_order(
                 for i in range(2_345)
             ],
         )
-    pages: list[tuple[int, int]] = []
-    original = PeopleService.page
+    streams: list[PageRequest] = []
+    closed: list[bool] = []
+    original = PeopleService.stream
 
-    def spy(self: PeopleService, request: PageRequest) -> Any:
-        pages.append((request.offset, request.limit))
-        return original(self, request)
+    def spy(self: PeopleService, request: PageRequest, batch: int = 500) -> Iterator[Any]:
+        streams.append(request)
+        try:
+            yield from original(self, request, batch)
+        finally:
+            closed.append(True)
 
-    monkeypatch.setattr(PeopleService, "page", spy)
+    def no_pages(self: PeopleService, request: PageRequest) -> Any:
+        raise AssertionError("the export streams the list; it does not page through it")
+
+    monkeypatch.setattr(PeopleService, "stream", spy)
+    monkeypatch.setattr(PeopleService, "page", no_pages)
     progress: list[tuple[int, int]] = []
     out = tmp_path / "people.xlsx"
+    request = PageRequest(offset=7, limit=3)
     written = SpreadsheetService(clerk).export_list(
-        "people", PageRequest(offset=7, limit=3), out, lambda done, total: progress.append((done, total))
+        "people", request, out, lambda done, total: progress.append((done, total))
     )
-    assert written == 2_345
-    assert pages == [(0, 1_000), (1_000, 1_000), (2_000, 1_000)]  # offset/limit of the request are ignored
+    assert written == 2_345  # offset/limit of the request are ignored
+    assert streams == [request] and closed == [True]
     assert progress[0] == (500, 2_345) and progress[-1] == (2_345, 2_345)
     names = [row[0] for row in _sheet(out)[1:]]
     assert names == [f"Person {i:05d}" for i in range(2_345)]
+
+
+def test_a_cancelled_export_ends_its_stream(
+    clerk: ServiceContext, district_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with district_db.writer(info={SESSION_ACTOR: "dpo"}) as session:
+        bulk_insert(
+            session,
+            Person,
+            [
+                {"name": f"P{i}", "father_name": "", "gender": "male", "cnic": None, "mobile": None}
+                for i in range(1_200)
+            ],
+        )
+    ended: list[int] = []
+    original = PeopleService.stream
+
+    def spy(self: PeopleService, request: PageRequest, batch: int = 500) -> Iterator[Any]:
+        read = 0
+        try:
+            for person in original(self, request, batch):
+                read += 1
+                yield person
+        finally:
+            ended.append(read)
+
+    def cancel(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # what a Cancel button's callback may raise
+
+    monkeypatch.setattr(PeopleService, "stream", spy)
+    out = tmp_path / "people.xlsx"
+    try:
+        SpreadsheetService(clerk).export_list("people", PageRequest(), out, cancel)
+    except KeyboardInterrupt:
+        # While the traceback (and so the export's frames) is alive: the stream was closed at once, ending its
+        # read transaction, not whenever it is garbage-collected.
+        assert ended == [500]
+    else:
+        pytest.fail("the export was not cancelled")
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_lists_without_a_stream_are_paged_through_in_order(
+    clerk: ServiceContext, district_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with district_db.writer(info={SESSION_ACTOR: "dpo"}) as session:
+        bulk_insert(
+            session,
+            Officer,
+            [{"name": f"Officer {i:05d}", "rank": "asi", "gender": "male", "station_id": None} for i in range(2_100)],
+        )
+    pages: list[tuple[int, int]] = []
+    original = OrganisationService.page_officers
+
+    def spy(self: OrganisationService, request: PageRequest) -> Any:
+        pages.append((request.offset, request.limit))
+        return original(self, request)
+
+    monkeypatch.setattr(OrganisationService, "page_officers", spy)
+    out = tmp_path / "officers.xlsx"
+    assert SpreadsheetService(clerk).export_list("officers", PageRequest(offset=3, limit=5), out) == 2_100
+    assert pages == [(0, 1_000), (1_000, 1_000), (2_000, 1_000)]
+    assert [row[0] for row in _sheet(out)[1:]] == [f"Officer {i:05d}" for i in range(2_100)]
 
 
 def test_people_meetings_groups_officers_rosters(clerk: ServiceContext, dpo: ServiceContext, tmp_path: Path) -> None:
