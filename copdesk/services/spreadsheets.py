@@ -60,6 +60,7 @@ from copdesk.spreadsheets.mapping import (
     parse_role,
 )
 from copdesk.spreadsheets.reader import SheetInfo, SheetRow, SpreadsheetError, cell_text, open_spreadsheet, read_table
+from copdesk.storage.audit_chain import append_entry
 from copdesk.storage.bulk import bulk_insert
 
 __all__ = [
@@ -567,10 +568,13 @@ class SpreadsheetService(Service):
             raise ValidationError("Save the export as an Excel Workbook, with a name ending in .xlsx.", "out")
         title, columns, total, rows = self._export_spec(kind, request)
         try:
-            return write_xlsx(out, title, columns, rows, progress, total)
+            written = write_xlsx(out, title, columns, rows, progress, total)
         finally:
             if isinstance(rows, Generator):  # a stream ends its read transaction now, even when cancelled
                 rows.close()
+        with self.ctx.write() as session:  # exports carry personal data out of the office: audit each one
+            append_entry(session, self.ctx.actor.username, "export", kind, out.name, {"rows": written})
+        return written
 
     def _export_spec(self, kind: str, request: PageRequest) -> tuple[str, Sequence[Column[Any]], int, Iterable[Any]]:
         ctx = self.ctx
@@ -691,6 +695,8 @@ class SpreadsheetService(Service):
                 applied = not (all_or_nothing and problems)
                 return ImportResult(kind, found.sheet, found.total, 0, 0, 0, applied, problems)
             created, matched = self._write(session, kind, found.good, group_id, committee_id)
+            details = {"rows": len(found.good), "bad_rows": len(problems), "people_created": created}
+            append_entry(session, self.ctx.actor.username, "import", kind.value, Path(path).name, details)
         MappingMemory().remember(kind, found.headers, found.mapping)
         return ImportResult(kind, found.sheet, found.total, len(found.good), created, matched, True, problems)
 

@@ -304,3 +304,15 @@ def test_roles_outside_the_desk_may_not_export(
     with pytest.raises(PermissionDenied):
         SpreadsheetService(as_role(role)).export_list("people", PageRequest(), tmp_path / "p.xlsx")
     assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_exports_and_imports_are_audited(tmp_path: Path, clerk: ServiceContext) -> None:
+    """Every export (personal data leaving the office) and import is in the audit trail."""
+    from copdesk.models.audit import AuditEntry
+
+    service = SpreadsheetService(clerk)
+    written = service.export_list("people", PageRequest(), tmp_path / "people.xlsx")
+    with clerk.read() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+    assert (entry.actor, entry.action, entry.entity, entry.entity_id) == ("clerk", "export", "people", "people.xlsx")
+    assert f'"rows": {written}' in entry.details
