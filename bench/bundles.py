@@ -73,7 +73,6 @@ class Bench:
         ctx = setup.context
         ctx.clock = lambda: CLOCK
         service = BundleService(ctx)
-        service.set_up(setup.recovery_key)
         service.install_hub_profile(self.profile_path.read_bytes(), self.profile.fingerprint)
         files = service.write_enrolment(self.folder / "enrolment")
         self.hub.enrol(files.request.read_bytes(), files.fingerprint)
