@@ -36,8 +36,7 @@ from copdesk.services.meetings import MeetingService
 from copdesk.services.organisation import StationView
 from copdesk.services.paging import PageRequest
 from copdesk.services.people import PeopleService, PersonView
-from copdesk.ui.dialogs import confirm
-from copdesk.ui.forms import FormDialog, index_of
+from copdesk.ui.forms import GuardedFormDialog, index_of
 from copdesk.ui.people_screen import PersonDialog
 from copdesk.ui.tasks import Task
 from copdesk.ui.theme import set_role
@@ -90,45 +89,6 @@ def multiline(lines: int = 3) -> QPlainTextEdit:
 def day_text(value: date | None) -> str:
     """``12 Mar 2026`` (empty for no day)."""
     return f"{value:%d %b %Y}" if value is not None else ""
-
-
-class GuardedFormDialog(FormDialog):
-    """A :class:`FormDialog` that asks before closing with typed changes (Cancel, Esc, the close button)."""
-
-    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None, intro: str = "") -> None:
-        super().__init__(title, ok_text, parent, intro)
-        self._snapshot: tuple[object, ...] = ()
-        self._discard_confirmed = False
-
-    def values(self) -> tuple[object, ...]:
-        """What the user can change (compared with the values when the form opened)."""
-        return ()
-
-    def mark_clean(self) -> None:
-        """Remember the current values as the unchanged state."""
-        self._snapshot = self.values()
-
-    def is_dirty(self) -> bool:
-        """True when something was typed that is not saved."""
-        return self.values() != self._snapshot
-
-    def reject(self) -> None:
-        """Ask first when there are unsaved changes."""
-        if not self.is_dirty() or self._discard_confirmed:
-            super().reject()
-            return
-
-        def discard() -> None:
-            self._discard_confirmed = True
-            self.reject()
-
-        confirm(
-            self,
-            "What you typed in this form is not saved. Discard it?",
-            discard,
-            yes_text="Discard changes",
-            no_text="Keep editing",
-        )
 
 
 # --- committees ----------------------------------------------------------------------------------------------

@@ -39,13 +39,12 @@ from copdesk.ui.committee_dialogs import (
     CommitteeDialog,
     DissolveDialog,
     EndMembershipDialog,
-    GuardedFormDialog,
     MemberDialog,
     ScheduleMeetingDialog,
     day_text,
 )
 from copdesk.ui.dialogs import confirm
-from copdesk.ui.forms import index_of
+from copdesk.ui.forms import GuardedFormDialog, index_of
 from copdesk.ui.list_screen import ListScreen, RecordTableView, count_text
 from copdesk.ui.list_state import PAGE_SIZE, ListQuery
 from copdesk.ui.meeting_editor import ActionDoneDialog, MeetingEditor

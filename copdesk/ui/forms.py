@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from copdesk.errors import CopdeskError, ValidationError
 from copdesk.storage.keyslots import MIN_PASSWORD_LENGTH
+from copdesk.ui.dialogs import confirm
 from copdesk.ui.theme import set_invalid, set_role
 
 
@@ -295,3 +297,51 @@ def index_of(combo: QComboBox, value: object) -> int:
         if combo.itemData(index) == value:
             return index
     return -1
+
+
+class GuardedFormDialog(FormDialog):
+    """A :class:`FormDialog` that asks before unsaved changes are thrown away and saves on Ctrl+S."""
+
+    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None, intro: str = "") -> None:
+        super().__init__(title, ok_text, parent, intro)
+        self._snapshot: tuple[object, ...] | None = None
+        self._discard_confirmed = False
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.submit)
+
+    def values(self) -> tuple[object, ...]:
+        """What the form holds now (compared with the values it was opened with)."""
+        return ()
+
+    def mark_clean(self) -> None:
+        """Take the current values as the saved ones."""
+        self._snapshot = self.values()
+
+    def is_dirty(self) -> bool:
+        """True when something was changed and not saved."""
+        return self._snapshot is not None and self.values() != self._snapshot
+
+    def ask_discard(self, proceed: Callable[[], None]) -> None:
+        """Call ``proceed`` now if nothing is unsaved, else once the user agrees to discard the changes."""
+        if not self.is_dirty() or self._discard_confirmed:
+            proceed()
+            return
+
+        def discard() -> None:
+            self._discard_confirmed = True
+            proceed()
+
+        confirm(
+            self,
+            "Your changes in this form are not saved. Discard them?",
+            discard,
+            yes_text="Discard changes",
+            no_text="Keep editing",
+        )
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close button: ask first when something is unsaved."""
+        self.ask_discard(super().reject)
+
+    def _succeeded(self, result: object) -> None:
+        self.mark_clean()
+        super()._succeeded(result)

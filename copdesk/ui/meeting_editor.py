@@ -64,7 +64,6 @@ from copdesk.services.organisation import OfficerView, OrganisationService
 from copdesk.services.paging import MAX_PAGE, PageRequest
 from copdesk.ui.committee_dialogs import (
     TIME_FORMAT,
-    GuardedFormDialog,
     date_input,
     date_of,
     day_text,
@@ -72,7 +71,7 @@ from copdesk.ui.committee_dialogs import (
     time_of,
 )
 from copdesk.ui.dialogs import confirm, show_error
-from copdesk.ui.forms import FieldForm
+from copdesk.ui.forms import FieldForm, GuardedFormDialog
 from copdesk.ui.list_screen import RecordTableView
 from copdesk.ui.paged_model import Column
 from copdesk.ui.print_preview import PrintPreviewDialog, preview_minutes

@@ -16,7 +16,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QDate, Qt, QTime, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -56,7 +55,7 @@ from copdesk.services.watch import (
     describe_shift,
 )
 from copdesk.ui.dialogs import confirm
-from copdesk.ui.forms import FieldForm, FormDialog, index_of
+from copdesk.ui.forms import FieldForm, FormDialog, GuardedFormDialog, index_of
 from copdesk.ui.list_screen import ListScreen
 from copdesk.ui.paged_model import Column
 from copdesk.ui.people_screen import PersonDialog
@@ -137,54 +136,6 @@ def notes_box(text: str = "", lines: int = 3) -> QPlainTextEdit:
 def long_date(day: date) -> str:
     """``3 March 2025``."""
     return f"{day.day} {day:%B %Y}"
-
-
-class GuardedFormDialog(FormDialog):
-    """A :class:`FormDialog` that asks before unsaved changes are thrown away and saves on Ctrl+S."""
-
-    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None, intro: str = "") -> None:
-        super().__init__(title, ok_text, parent, intro)
-        self._snapshot: tuple[Any, ...] | None = None
-        self._discard_confirmed = False
-        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.submit)
-
-    def values(self) -> tuple[Any, ...]:
-        """What the form holds now (compared with the values it was opened with)."""
-        return ()
-
-    def mark_clean(self) -> None:
-        """Take the current values as the saved ones."""
-        self._snapshot = self.values()
-
-    def is_dirty(self) -> bool:
-        """True when something was changed and not saved."""
-        return self._snapshot is not None and self.values() != self._snapshot
-
-    def ask_discard(self, proceed: Callable[[], None]) -> None:
-        """Call ``proceed`` now if nothing is unsaved, else once the user agrees to discard the changes."""
-        if not self.is_dirty() or self._discard_confirmed:
-            proceed()
-            return
-
-        def discard() -> None:
-            self._discard_confirmed = True
-            proceed()
-
-        confirm(
-            self,
-            "Your changes in this form are not saved. Discard them?",
-            discard,
-            yes_text="Discard changes",
-            no_text="Keep editing",
-        )
-
-    def reject(self) -> None:
-        """Cancel, Esc or the close button: ask first when something is unsaved."""
-        self.ask_discard(super().reject)
-
-    def _succeeded(self, result: object) -> None:
-        self.mark_clean()
-        super()._succeeded(result)
 
 
 # ---------------------------------------------------------------------------------------------------- groups
